@@ -1,0 +1,122 @@
+# soctop - build, test, demo. Plain make + pkg-config; see README.md.
+#   make demo      install prerequisites, build, run soctop against soctop-sim
+#   make test      install prerequisites, run every test (also under ASan+UBSan)
+#   make bench     print the benchmark figures
+#   make SAN=1     sanitizer build in build/asan
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?= 0
+VERSION := 0.1.0
+
+ifeq ($(SAN),1)
+B        := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B        := build
+SANFLAGS :=
+endif
+
+PKGS     := ncursesw libwebsockets jansson sqlite3 inih
+# Deferred (=) so that pkg-config runs only after scripts/deps.sh did its work.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wformat=2
+ifeq ($(CI),true)
+WARN     += -Werror
+endif
+ifneq ($(WERROR),)
+WARN     += -Werror
+endif
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRCS  := $(wildcard client/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)) $(wildcard views/*.c)
+SIM_SRCS  := $(wildcard sim/*.c)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS := $(wildcard bench/*.c)
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
+TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
+BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
+
+.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format
+.DEFAULT_GOAL := all
+
+all: $(B)/soctop $(B)/soctop-sim
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libsoctop.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/soctop: $(B)/obj/tui/main.o $(B)/libsoctop.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/soctop-sim: $(SIM_OBJS) $(B)/libsoctop.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsoctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libsoctop.a $(PKG_LIBS) $(TEST_LIBS) -lm
+
+$(B)/bench/%: bench/%.c $(B)/libsoctop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libsoctop.a $(PKG_LIBS) -lm
+
+deps:
+	@scripts/deps.sh
+
+# Every test: unit, integration, end-to-end; then unit and integration
+# again under ASan+UBSan. The prerequisites are installed first.
+test: deps
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory SAN=1 asan-check
+	@echo "all test suites passed"
+
+check: unit integration e2e
+
+unit: $(TESTS)
+	@scripts/run-unit.sh $(TESTS)
+
+integration: all
+	@SOCTOP_BUILD=$(B) scripts/run-shell-tests.sh tests/integration
+
+e2e: all
+	@SOCTOP_BUILD=$(B) scripts/run-shell-tests.sh tests/e2e
+
+asan-check: unit integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh build
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCHES)
+	@SOCTOP_BUILD=build scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/soctop/keymaps $(DESTDIR)$(PREFIX)/share/doc/soctop
+	install -m 0755 $(B)/soctop $(B)/soctop-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 config.example.ini README.md docs/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/soctop/
+	if ls keymaps/*.keys >/dev/null 2>&1; then install -m 0644 keymaps/*.keys $(DESTDIR)$(PREFIX)/share/soctop/keymaps/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/soctop $(DESTDIR)$(PREFIX)/bin/soctop-sim
+	rm -rf $(DESTDIR)$(PREFIX)/share/soctop $(DESTDIR)$(PREFIX)/share/doc/soctop
+
+format:
+	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(wildcard */*.h)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

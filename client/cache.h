@@ -1,0 +1,112 @@
+/* client/cache.h - the local SQLite cache: the single source of truth.
+ *
+ * The network writes into it (events, snapshots, cursors); the views read
+ * from it through cache_db(). Writes are batched: every write opens a
+ * transaction if none is open, and cache_flush() commits it, once per turn
+ * of the event loop, so a cursor always commits with the data it covers.
+ *
+ * Schema (version CACHE_SCHEMA_VERSION, PRAGMA user_version; migrations
+ * run at open). Every entity table - alerts, advisories, tickets, vendors,
+ * drills - has the same columns:
+ *   backend TEXT, id TEXT, epoch TEXT, rev INTEGER,
+ *   time INTEGER (Unix ms), updated INTEGER (Unix ms),
+ *   severity INTEGER (-1 none, 0 info .. 4 critical),
+ *   tlp INTEGER (-1 none, 0 CLEAR .. 4 RED),
+ *   status TEXT, kind TEXT, inst_id TEXT, inst_name TEXT, title TEXT,
+ *   assignee TEXT, ticket_id TEXT, source TEXT, corr INTEGER,
+ *   data TEXT (the entity's JSON as received), rx INTEGER (arrival order),
+ *   PRIMARY KEY (backend, id)
+ * with an index on (time, id) and on (rx). Text is stored as received:
+ * whoever draws it sanitises it.
+ *   cursors(backend PRIMARY KEY, epoch, seq, updated)
+ *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
+ *   outbox(id INTEGER PRIMARY KEY, backend, action_id UNIQUE, op, target,
+ *          args, state 'queued'|'sent'|'done'|'refused', created, sent,
+ *          result_code, result_message)
+ */
+#ifndef SOCTOP_CACHE_H
+#define SOCTOP_CACHE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include "proto.h"
+
+#define CACHE_SCHEMA_VERSION 1
+
+struct cache;
+
+/* Open (creating if needed) the cache at path. The parent directory is
+ * created 0700; the file is made 0600. A file or directory that others can
+ * read is refused with a message saying what to chmod. WAL mode, busy
+ * timeout, foreign keys; migrations to CACHE_SCHEMA_VERSION. A database
+ * newer than this build is refused. Returns 0, or -1 with err filled. */
+int cache_open(const char *path, struct cache **out, char *err, size_t errlen);
+void cache_close(struct cache *c); /* flushes first */
+
+sqlite3 *cache_db(struct cache *c);
+const char *cache_path(const struct cache *c);
+const char *cache_errmsg(const struct cache *c); /* last error, one line */
+
+/* Commit the open write transaction, if any. 0 or -1. */
+int cache_flush(struct cache *c);
+/* Roll back the open write transaction, if any (nothing half-applied). */
+void cache_rollback(struct cache *c);
+
+struct cache_cursor {
+	char epoch[PROTO_MAX_EPOCH + 1];
+	int64_t seq;
+	int valid; /* 0: no cursor yet */
+};
+int cache_cursor_get(struct cache *c, const char *backend, struct cache_cursor *cur);
+/* Staged in the open transaction with the data it covers. */
+int cache_cursor_set(struct cache *c, const char *backend, const char *epoch, int64_t seq);
+int cache_cursor_clear(struct cache *c, const char *backend);
+
+/* Upsert one entity from a live or replayed event. The row is replaced when
+ * it does not exist, when its stored epoch differs from epoch, or when
+ * e->rev is greater than the stored rev. Returns 1 applied, 0 ignored
+ * (same or older rev), -1 error. */
+int cache_upsert(struct cache *c, const char *backend, const char *epoch, const struct proto_entity *e);
+/* Delete, with the same rev rule. 1 deleted, 0 ignored, -1 error. */
+int cache_delete(struct cache *c, const char *backend, const char *epoch,
+		 enum proto_stream stream, const char *id, int64_t rev);
+
+/* A snapshot: begin clears any stage left for the backend; stage keeps one
+ * entity aside; commit applies the whole stage in the open transaction
+ * (replacing whatever the rev when the stored epoch differs), drops every
+ * tickets/vendors/drills row of the backend that the snapshot did not name,
+ * sets the cursor to (epoch, seq) and empties the stage. abort just empties
+ * the stage. Nothing of a snapshot is visible before its commit. */
+int cache_snapshot_begin(struct cache *c, const char *backend);
+int cache_snapshot_stage(struct cache *c, const char *backend, const struct proto_entity *e);
+int cache_snapshot_commit(struct cache *c, const char *backend, const char *epoch, int64_t seq);
+void cache_snapshot_abort(struct cache *c, const char *backend);
+
+/* Number of rows in an entity table (all backends). -1 on error. */
+int64_t cache_count(struct cache *c, enum proto_stream stream);
+const char *cache_table(enum proto_stream stream); /* "alerts", ... */
+
+/* The outbox: operator actions waiting to be sent, in order. */
+struct cache_action {
+	int64_t id; /* queue order */
+	char backend[64];
+	char action_id[64];
+	char op[64];
+	char target[PROTO_MAX_ID + 1];
+	char *args; /* JSON text, malloc'd; free with cache_action_clear() */
+	char state[16];
+};
+/* Queue an action (state 'queued'); a second add with the same action_id
+ * is ignored and returns 0, a new one returns 1, error -1. */
+int cache_outbox_add(struct cache *c, const char *backend, const char *action_id,
+		     const char *op, const char *target, const char *args_json);
+/* The oldest queued or sent-but-unanswered action of backend with id >
+ * after_id. 1 found, 0 none, -1 error. */
+int cache_outbox_next(struct cache *c, const char *backend, int64_t after_id, struct cache_action *out);
+int cache_outbox_mark_sent(struct cache *c, const char *action_id);
+/* Record the backend's result: ok -> 'done', else 'refused' with reason. */
+int cache_outbox_result(struct cache *c, const char *action_id, int ok, const char *code, const char *message);
+int64_t cache_outbox_pending(struct cache *c, const char *backend); /* queued + sent; backend NULL = all */
+void cache_action_clear(struct cache_action *a);
+
+#endif

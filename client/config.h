@@ -1,0 +1,51 @@
+/* client/config.h - soctop's configuration: an INI file read with inih.
+ *
+ * Search order: --config FILE, $XDG_CONFIG_HOME/soctop/config.ini,
+ * ~/.config/soctop/config.ini; with none found, built-in defaults (no
+ * backends). Every key is documented in config.example.ini. A bad file is
+ * reported as "FILE:LINE: [section] key: what is wrong". */
+#ifndef SOCTOP_CONFIG_H
+#define SOCTOP_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#define CONFIG_MAX_BACKENDS 16
+#define CONFIG_NAME_MAX 63
+
+struct backend_conf {
+	char name[CONFIG_NAME_MAX + 1]; /* from the section name [backend NAME] */
+	char url[1024];                 /* ws:// or wss:// */
+	char token_file[PATH_MAX];      /* one of token_file / token_env */
+	char token_env[128];
+	char ca_file[PATH_MAX];         /* wss: CA bundle; empty = system CAs */
+	unsigned streams;               /* informational: bitmask of streams expected; 0 = any */
+	int enabled;
+};
+
+struct config {
+	char path[PATH_MAX]; /* the file read; empty when defaults */
+	struct backend_conf backends[CONFIG_MAX_BACKENDS];
+	int nbackends;
+	char cache_path[PATH_MAX]; /* [cache] path; default $XDG_STATE_HOME/soctop/cache.db */
+	char log_file[PATH_MAX];   /* [log] file; default $XDG_STATE_HOME/soctop/soctop.log */
+	int log_level;             /* [log] level: 0 error, 1 warn, 2 info, 3 debug; default 2 */
+	int refresh_hz;            /* [ui] refresh_hz, 1..60, default 20: redraw cap */
+	int ascii;                 /* [ui] ascii = auto|yes|no: -1 auto (default), 0, 1 */
+};
+
+/* Fill cfg with defaults (paths resolved from XDG variables and HOME). */
+void config_defaults(struct config *cfg);
+
+/* Load: path is --config's value or NULL to search. Returns 0 loaded,
+ * 1 nothing found (defaults kept), -1 error with err filled (the caller
+ * exits 2). An explicit path that does not exist is an error. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+
+/* Read a backend's token from its token_file (refused when the file is
+ * readable or writable by group or others, or not a regular file) or its
+ * token_env. Trailing whitespace is trimmed; an empty token is an error.
+ * Returns 0 or -1 with err filled. The token is never logged. */
+int config_read_token(const struct backend_conf *b, char *tok, size_t toksz, char *err, size_t errlen);
+
+#endif
