@@ -1,0 +1,132 @@
+/* tui/main.c - soctop: command line, configuration, and wiring the cache,
+ * the websocket connections and the terminal together.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/cache.h"
+#include "client/config.h"
+#include "client/log.h"
+#include "client/ws.h"
+#include "tui/ui.h"
+
+static void usage(FILE *fp)
+{
+	fputs("usage: soctop [options]\n"
+	      "\n"
+	      "A terminal dashboard for the F-SOC and F-CERT backends of a financial ISAC:\n"
+	      "live alerts from the member institutions, kept in a local cache.\n"
+	      "\n"
+	      "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/soctop/config.ini\n"
+	      "                     or ~/.config/soctop/config.ini\n"
+	      "  -o, --offline      open the cache only, no network\n"
+	      "  -p, --paths        print the config, cache and log paths in use, and exit\n"
+	      "  -h, --help         this text\n"
+	      "  -V, --version      the version\n"
+	      "\n"
+	      "Keys: arrows/j/k, PgUp/PgDn, Home/End scroll; r reconnect; Ctrl-L redraw; q quit.\n"
+	      "Exit status: 0 ok, 1 runtime failure, 2 bad usage or bad configuration.\n"
+	      "See config.example.ini and docs/PROTOCOL.md.\n",
+	      fp);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"offline", no_argument, NULL, 'o'},
+		{"paths", no_argument, NULL, 'p'},        {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+	};
+	const char *config_path = NULL;
+	int offline = 0, paths = 0, c;
+	char err[1024];
+
+	setlocale(LC_ALL, "");
+	while ((c = getopt_long(argc, argv, "c:ophV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'o':
+			offline = 1;
+			break;
+		case 'p':
+			paths = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("soctop %s (protocol %s)\n", SOCTOP_VERSION, PROTO_SUBPROTOCOL);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "soctop: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	static struct config cfg;
+	int rc = config_load(config_path, &cfg, err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "soctop: %s\n", err);
+		return 2;
+	}
+	if (paths) {
+		printf("config: %s\n", cfg.path[0] ? cfg.path : "(none found: built-in defaults)");
+		printf("cache:  %s\n", cfg.cache_path);
+		printf("log:    %s\n", cfg.log_file);
+		return 0;
+	}
+
+	log_set_quiet(1);
+	if (log_open(cfg.log_file, cfg.log_level) < 0)
+		fprintf(stderr, "soctop: cannot open log file %s; continuing without a log\n", cfg.log_file);
+	log_info("soctop %s starting; config %s", SOCTOP_VERSION, cfg.path[0] ? cfg.path : "(defaults)");
+
+	struct cache *cache = NULL;
+	if (cache_open(cfg.cache_path, &cache, err, sizeof err) < 0) {
+		fprintf(stderr, "soctop: %s\n", err);
+		log_error("%s", err);
+		return 1;
+	}
+	struct config run_cfg = cfg;
+	if (offline)
+		run_cfg.nbackends = 0;
+	struct ws *ws = NULL;
+	if (ws_create(&ws, &run_cfg, cache, err, sizeof err) < 0) {
+		fprintf(stderr, "soctop: %s\n", err);
+		log_error("%s", err);
+		cache_close(cache);
+		return 2;
+	}
+
+	struct ui_opts uo = {
+		.refresh_hz = cfg.refresh_hz,
+		.ascii = cfg.ascii,
+		.offline = offline,
+		.cache_path = cfg.cache_path,
+	};
+	struct ui *ui = NULL;
+	if (ui_open(&ui, ws, cache, &uo, err, sizeof err) < 0) {
+		fprintf(stderr, "soctop: %s\n", err);
+		ws_destroy(ws);
+		cache_close(cache);
+		return 1;
+	}
+	ws_start(ws);
+	int status = ui_run(ui);
+	ui_close(ui);
+	ws_destroy(ws);
+	cache_close(cache);
+	log_info("soctop exiting with status %d", status);
+	log_close();
+	return status;
+}

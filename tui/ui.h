@@ -1,0 +1,27 @@
+/* tui/ui.h - the terminal: ncurses setup and restore, signals, input, the
+ * frame (panes, message line, status bar) and the main loop that drives it.
+ * The loop is the websocket layer's poll loop (client/ws.h): the terminal,
+ * signals and redraw timers are watched there, so nothing polls. */
+#ifndef SOCTOP_UI_H
+#define SOCTOP_UI_H
+
+#include "client/cache.h"
+#include "client/ws.h"
+
+struct ui_opts {
+	int refresh_hz;          /* redraw cap, frames per second */
+	int ascii;               /* -1 auto, 0 Unicode, 1 ASCII */
+	int offline;             /* no network: cache only */
+	const char *cache_path;  /* shown in the status bar */
+};
+
+struct ui;
+
+/* Take over the terminal. 0, or -1 with err filled (terminal untouched). */
+int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui_opts *o, char *err, size_t errlen);
+/* Run until quit. Returns the exit status (0 quit, 1 terminal lost). */
+int ui_run(struct ui *ui);
+/* Restore the terminal exactly and free. Safe to call twice. */
+void ui_close(struct ui *ui);
+
+#endif

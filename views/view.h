@@ -1,0 +1,41 @@
+/* views/view.h - the one interface every pane implements.
+ *
+ * A view turns cached rows into pane content. It reads the cache through
+ * env->db (never the network) and draws only through tui/draw.h. Adding a
+ * pane is adding a file with a struct view_class, not editing a switch. */
+#ifndef SOCTOP_VIEW_H
+#define SOCTOP_VIEW_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "tui/draw.h"
+
+struct view_env {
+	sqlite3 *db;
+	int64_t now_ms; /* the time of this frame */
+};
+
+struct view;
+
+struct view_class {
+	const char *name;  /* "alerts" */
+	const char *title; /* shown in the pane's title bar */
+	int (*init)(struct view *v);  /* 0 or -1 */
+	void (*fini)(struct view *v);
+	/* Draw inside r (the title bar is r's first line). */
+	void (*draw)(struct view *v, const struct rect *r, int focused);
+	/* A key (ncurses code); 1 when the view used it. */
+	int (*key)(struct view *v, int key);
+};
+
+struct view {
+	const struct view_class *cls;
+	struct view_env *env;
+	void *priv;
+	int page; /* rows last drawn: what PgUp/PgDn move by */
+};
+
+extern const struct view_class view_alerts;
+
+#endif
