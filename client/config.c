@@ -23,13 +23,14 @@
 #include <ini.h>
 
 #include "client/proto.h"
+#include "tui/layout.h"
 
 #define TOKEN_FILE_MAX 4096
 
 enum section { SEC_NONE, SEC_CACHE, SEC_LOG, SEC_UI, SEC_BACKEND };
 
 /* Keys of [cache], [log] and [ui], and of each [backend NAME]. */
-enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_NKEYS };
+enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_UI_LAYOUT, G_UI_LAYOUT_WIDE, G_NKEYS };
 enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_NKEYS };
 
 static const struct {
@@ -158,6 +159,8 @@ void config_defaults(struct config *cfg)
 	(void)xdg_path("XDG_STATE_HOME", ".local/state", "soctop.log", cfg->log_file, sizeof cfg->log_file);
 	cfg->log_level = 2;
 	cfg->refresh_hz = 20;
+	snprintf(cfg->layout, sizeof cfg->layout, "%s", LAYOUT_DEFAULT);
+	snprintf(cfg->layout_wide, sizeof cfg->layout_wide, "%s", LAYOUT_DEFAULT_WIDE);
 	cfg->ascii = -1;
 	cfg->nbackends = 0;
 }
@@ -423,8 +426,13 @@ static void key_global(struct parse *st, const char *key, const char *v)
 		id = G_UI_HZ;
 	else if (st->sec == SEC_UI && strcmp(key, "ascii") == 0)
 		id = G_UI_ASCII;
+	else if (st->sec == SEC_UI && strcmp(key, "layout") == 0)
+		id = G_UI_LAYOUT;
+	else if (st->sec == SEC_UI && strcmp(key, "layout_wide") == 0)
+		id = G_UI_LAYOUT_WIDE;
 	if (id < 0) {
-		static const char *known[] = { [SEC_CACHE] = "path", [SEC_LOG] = "file, level", [SEC_UI] = "refresh_hz, ascii" };
+		static const char *known[] = { [SEC_CACHE] = "path", [SEC_LOG] = "file, level",
+					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide" };
 		kerr(st, key, "unknown key (known here: %s)", known[st->sec]);
 		return;
 	}
@@ -464,6 +472,18 @@ static void key_global(struct parse *st, const char *key, const char *v)
 			kerr(st, key, "must be auto, yes or no");
 		else
 			cfg->ascii = b;
+		break;
+	}
+	case G_UI_LAYOUT:
+	case G_UI_LAYOUT_WIDE: {
+		static const char *panes[] = { "alerts", "tickets", "vendors", "drills", "advisories" };
+		struct layout l;
+		char why[200];
+		char *dst = id == G_UI_LAYOUT ? cfg->layout : cfg->layout_wide;
+		if (layout_parse(v, panes, 5, &l, why, sizeof why) < 0)
+			kerr(st, key, "%s", why);
+		else
+			snprintf(dst, sizeof cfg->layout, "%s", v);
 		break;
 	}
 	default:

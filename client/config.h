@@ -32,6 +32,8 @@ struct config {
 	int log_level;             /* [log] level: 0 error, 1 warn, 2 info, 3 debug; default 2 */
 	int refresh_hz;            /* [ui] refresh_hz, 1..60, default 20: redraw cap */
 	int ascii;                 /* [ui] ascii = auto|yes|no: -1 auto (default), 0, 1 */
+	char layout[200];          /* [ui] layout: panes below 160 columns (tui/layout.h) */
+	char layout_wide[200];     /* [ui] layout_wide: from 160 columns */
 };
 
 /* Fill cfg with defaults (paths resolved from XDG variables and HOME). */

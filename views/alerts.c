@@ -18,6 +18,7 @@
 struct alert_row {
 	int64_t time;
 	char id[ALERTS_ID_MAX];
+	char backend[64];
 	int sev, tlp, corr;
 	char status[16];
 	char kind[24];
@@ -38,7 +39,9 @@ struct alerts {
 	sqlite3_stmt *q_newest, *q_from, *q_above, *q_oldest, *q_count_new, *q_total;
 };
 
-#define ROW_COLS "time, id, severity, tlp, status, kind, coalesce(inst_name, inst_id, ''), coalesce(source, ''), title, corr"
+#define ROW_COLS                                                                                           \
+	"time, id, severity, tlp, status, kind, coalesce(inst_name, inst_id, ''), coalesce(source, ''), title, " \
+	"corr, backend"
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 {
@@ -58,6 +61,7 @@ static void read_row(sqlite3_stmt *st, struct alert_row *r)
 	copy_col(r->source, sizeof r->source, st, 7);
 	copy_col(r->title, sizeof r->title, st, 8);
 	r->corr = sqlite3_column_int(st, 9);
+	copy_col(r->backend, sizeof r->backend, st, 10);
 }
 
 static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
@@ -369,6 +373,17 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 	}
 }
 
+static int alerts_selected(struct view *v, struct view_sel *out)
+{
+	struct alerts *a = v->priv;
+	if (a->sel < 0 || a->sel >= a->nrows)
+		return 0;
+	out->stream = PROTO_ALERTS;
+	snprintf(out->backend, sizeof out->backend, "%s", a->rows[a->sel].backend);
+	snprintf(out->id, sizeof out->id, "%s", a->rows[a->sel].id);
+	return 1;
+}
+
 const struct view_class view_alerts = {
 	.name = "alerts",
 	.title = "Alerts",
@@ -376,4 +391,5 @@ const struct view_class view_alerts = {
 	.fini = alerts_fini,
 	.draw = alerts_draw,
 	.key = alerts_key,
+	.selected = alerts_selected,
 };

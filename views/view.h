@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "client/proto.h"
 #include "tui/draw.h"
 
 struct view_env {
@@ -17,6 +18,13 @@ struct view_env {
 };
 
 struct view;
+
+/* What the selected row is: enough to look it up in the cache. */
+struct view_sel {
+	enum proto_stream stream;
+	char backend[64];
+	char id[PROTO_MAX_ID + 1];
+};
 
 struct view_class {
 	const char *name;  /* "alerts" */
@@ -27,6 +35,8 @@ struct view_class {
 	void (*draw)(struct view *v, const struct rect *r, int focused);
 	/* A key (ncurses code); 1 when the view used it. */
 	int (*key)(struct view *v, int key);
+	/* The selected row; 1 when there is one, 0 when the pane is empty. */
+	int (*selected)(struct view *v, struct view_sel *out);
 };
 
 struct view {
@@ -37,5 +47,9 @@ struct view {
 };
 
 extern const struct view_class view_alerts;
+extern const struct view_class view_tickets;
+extern const struct view_class view_vendors;
+extern const struct view_class view_drills;
+extern const struct view_class view_advisories;
 
 #endif
