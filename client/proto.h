@@ -68,6 +68,12 @@ struct proto_entity {
 	int tlp;               /* enum proto_tlp; -1 where the entity has none */
 	int corr;              /* alert correlation.institutions; 0 when absent */
 	json_t *data;          /* the whole entity (borrowed); NULL for a delete */
+	/* The entity's JSON text exactly as it stood in the message (valid JSON,
+	 * since the message parsed), pointing into the caller's buffer: storing
+	 * it spares re-serialising. NULL when it could not be located (then
+	 * serialise data). Only valid while that buffer is. */
+	const char *data_raw;
+	size_t data_raw_len;
 };
 
 struct proto_msg {
@@ -109,7 +115,7 @@ enum proto_result {
  * PROTO_INVALID with a one-line reason in err. Even when invalid, msg->type,
  * msg->seq/has_seq and msg->ent.id/stream are filled in where they could be
  * read, so the caller can count an invalid event's seq as applied and name
- * its id. Always call proto_msg_free() afterwards, whatever the result. */
+ * its id (ent.stream is PROTO_NSTREAMS when the stream could not be read). Always call proto_msg_free() afterwards, whatever the result. */
 int proto_decode(const char *buf, size_t len, struct proto_msg *msg, char *err, size_t errlen);
 void proto_msg_free(struct proto_msg *msg);
 
