@@ -113,6 +113,8 @@ int main(int argc, char **argv)
 		.ascii = cfg.ascii,
 		.offline = offline,
 		.cache_path = cfg.cache_path,
+		.layout = cfg.layout,
+		.layout_wide = cfg.layout_wide,
 	};
 	struct ui *ui = NULL;
 	if (ui_open(&ui, ws, cache, &uo, err, sizeof err) < 0) {

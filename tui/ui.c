@@ -2,6 +2,7 @@
 #include "tui/ui.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <signal.h>
@@ -15,12 +16,23 @@
 #include <unistd.h>
 
 #include "client/log.h"
+#include "tui/actions.h"
 #include "tui/draw.h"
+#include "tui/layout.h"
+#include "tui/prompt.h"
 #include "tui/text.h"
+#include "views/details.h"
 #include "views/fmt.h"
 #include "views/view.h"
 
 enum { TIMER_FRAME, TIMER_CLOCK };
+
+/* The panes, in focus order. */
+#define UI_NPANES 5
+static const struct view_class *const pane_classes[UI_NPANES] = {
+	&view_alerts, &view_tickets, &view_vendors, &view_drills, &view_advisories,
+};
+static const char *const pane_names[UI_NPANES] = {"alerts", "tickets", "vendors", "drills", "advisories"};
 
 struct ui {
 	struct ws *ws;
@@ -28,6 +40,7 @@ struct ui {
 	struct ui_opts o;
 	SCREEN *scr;
 	int sigfd;
+	int sigfd_by_lws;
 	sigset_t oldmask;
 	int quit;
 	int status; /* exit status */
@@ -43,8 +56,25 @@ struct ui {
 	int max_fps;
 
 	struct view_env env;
-	struct view alerts;
-	struct view *focus;
+	struct pane {
+		struct view v;
+		int placed; /* drawn in the current frame */
+		struct rect r;
+	} panes[UI_NPANES];
+	int focus; /* index into panes */
+	int zoom;
+	struct layout layout, layout_wide;
+	struct details *details;
+
+	/* the modal prompt: an action's steps, or quitting with actions unsent */
+	enum { MODE_NORMAL, MODE_ACTION, MODE_QUIT } mode;
+	struct prompt prompt;
+	const struct act_spec *act;
+	int act_step;
+	struct view_sel act_sel;
+	json_t *act_args;
+	char flash[300];
+	int64_t flash_ms;
 };
 
 /* Captured at start for the fatal-signal handler, which may only write(). */
@@ -189,6 +219,117 @@ static void draw_messages(struct ui *ui, int y, int w)
 		draw_text(y, w - cw, cw, draw_attr(invalid || gaps ? ROLE_WARN : ROLE_DIM), counters);
 }
 
+static void set_flash(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_flash(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
+	va_end(ap);
+	ui->flash_ms = ws_now_ms();
+	mark_dirty(ui);
+}
+
+/* The newest operator action of the last minute, with its outcome. */
+static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *role)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(ui->env.db,
+			       "SELECT op, target, state, coalesce(result_code, ''), coalesce(result_message, ''), created "
+			       "FROM outbox ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && ui->env.now_ms - sqlite3_column_int64(st, 5) < 60000) {
+		const char *state = (const char *)sqlite3_column_text(st, 2);
+		char age[32];
+		fmt_age(ui->env.now_ms - sqlite3_column_int64(st, 5), age, sizeof age);
+		state = state ? state : "";
+		if (strcmp(state, "done") == 0) {
+			*role = ROLE_OK;
+			snprintf(out, n, " %s %s: done", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		} else if (strcmp(state, "refused") == 0) {
+			*role = ROLE_ERROR;
+			snprintf(out, n, " %s %s: REFUSED %s: %s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+				 sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+		} else {
+			*role = ROLE_WARN;
+			snprintf(out, n, " %s %s: pending (%s, %s)", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+				 strcmp(state, "sent") == 0 ? "sent, awaiting the result" : "queued until the backend is live",
+				 age);
+		}
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void draw_prompt(struct ui *ui, int y, int w)
+{
+	char value[1600], line[2000];
+	prompt_render(&ui->prompt, value, sizeof value);
+	snprintf(line, sizeof line, " %s: %s", ui->prompt.label, value);
+	attr_t at = draw_attr(ROLE_TITLE_FOCUS);
+	draw_fill(y, 0, w, at);
+	/* Keep the end of a long input in view. */
+	int lw = text_width(line);
+	const char *shown = line;
+	while (lw > w - 1 && *shown) {
+		shown++;
+		while ((*shown & 0xc0) == 0x80)
+			shown++;
+		lw = text_width(shown);
+	}
+	draw_label(y, 0, w, at, shown);
+}
+
+static struct pane *focused(struct ui *ui)
+{
+	return &ui->panes[ui->focus];
+}
+
+static void draw_panes(struct ui *ui, struct rect area)
+{
+	for (int i = 0; i < UI_NPANES; i++)
+		ui->panes[i].placed = 0;
+	if (ui->details) {
+		details_draw(ui->details, &area);
+		return;
+	}
+	if (ui->zoom) {
+		struct pane *p = focused(ui);
+		p->placed = 1;
+		p->r = area;
+		p->v.cls->draw(&p->v, &area, 1);
+		return;
+	}
+	struct layout_place place[LAYOUT_MAX_PANES];
+	const struct layout *l = area.w >= LAYOUT_WIDE_COLS ? &ui->layout_wide : &ui->layout;
+	int n = layout_compute(l, area, place, LAYOUT_MAX_PANES);
+	for (int k = 0; k < n; k++) {
+		for (int i = 0; i < UI_NPANES; i++) {
+			if (strcmp(place[k].pane, pane_names[i]) != 0 || ui->panes[i].placed)
+				continue;
+			struct pane *p = &ui->panes[i];
+			p->placed = 1;
+			p->r = place[k].r;
+			p->v.cls->draw(&p->v, &p->r, i == ui->focus);
+			/* the one-cell gap to the right of a pane that does not reach the edge */
+			if (p->r.x + p->r.w < area.x + area.w)
+				for (int y = p->r.y; y < p->r.y + p->r.h; y++)
+					draw_label(y, p->r.x + p->r.w, 1, draw_attr(ROLE_DIM), draw_ascii() ? "|" : "│");
+			break;
+		}
+	}
+	/* Focus must be on something visible. */
+	if (!ui->panes[ui->focus].placed)
+		for (int i = 0; i < UI_NPANES; i++)
+			if (ui->panes[i].placed) {
+				ui->focus = i;
+				break;
+			}
+}
+
 static void draw_frame(struct ui *ui)
 {
 	int h, w;
@@ -198,20 +339,32 @@ static void draw_frame(struct ui *ui)
 		clearok(curscr, TRUE);
 		ui->full = 0;
 	}
-	if (h < 5 || w < 20) {
-		erase();
-		draw_text(0, 0, w, draw_attr(ROLE_WARN), "soctop: terminal too small");
+	erase();
+	if (h < 6 || w < 30) {
+		draw_text(0, 0, w, draw_attr(ROLE_WARN), "soctop: terminal too small (30x6 at least)");
 	} else {
 		attr_t hattr = draw_attr(ROLE_TITLE);
 		draw_fill(0, 0, w, hattr);
-		draw_text(0, 0, w, hattr | A_BOLD, " soctop  F-SOC / F-CERT");
-		const char *help = "q quit  r reconnect  ^L redraw ";
-		int hw = (int)strlen(help);
+		draw_label(0, 0, w, hattr | A_BOLD, " soctop  F-SOC / F-CERT");
+		const char *help = ui->details ? "Esc back  ^L redraw " : "Tab pane  z zoom  Enter details  r reconnect  q quit ";
+		int hw = text_width(help);
 		if (w > hw + 26)
-			draw_text(0, w - hw, hw, hattr, help);
-		struct rect r = {1, 0, h - 3, w};
-		ui->alerts.cls->draw(&ui->alerts, &r, ui->focus == &ui->alerts);
-		draw_messages(ui, h - 2, w);
+			draw_label(0, w - hw, hw, hattr, help);
+		struct rect area = {1, 0, h - 3, w};
+		draw_panes(ui, area);
+		char buf[400];
+		enum draw_role role = ROLE_NORMAL;
+		if (ui->mode != MODE_NORMAL) {
+			draw_prompt(ui, h - 2, w);
+		} else if (ui->flash[0] && ui->env.now_ms - ui->flash_ms < 5000) {
+			draw_fill(h - 2, 0, w, draw_attr(ROLE_NORMAL));
+			draw_label(h - 2, 0, w, draw_attr(ROLE_WARN), ui->flash);
+		} else if (latest_action(ui, buf, sizeof buf, &role)) {
+			draw_fill(h - 2, 0, w, draw_attr(ROLE_NORMAL));
+			draw_label(h - 2, 0, w, draw_attr(role), buf);
+		} else {
+			draw_messages(ui, h - 2, w);
+		}
 		draw_status(ui, h - 1, w);
 	}
 	refresh();
@@ -264,29 +417,248 @@ static void handle_resize(struct ui *ui)
 	mark_dirty(ui);
 }
 
-static void handle_key(struct ui *ui, wint_t ch, int is_key)
+static void action_next(struct ui *ui);
+
+static void action_end(struct ui *ui)
 {
-	if (is_key && ch == KEY_RESIZE) {
-		handle_resize(ui);
+	json_decref(ui->act_args);
+	ui->act_args = NULL;
+	ui->act = NULL;
+	ui->mode = MODE_NORMAL;
+}
+
+/* The vendor ids in the cache, for ticket.request_vendor. */
+static void vendor_choices(struct ui *ui, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t used = 0;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(ui->env.db, "SELECT id FROM vendors ORDER BY id LIMIT 12", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		int k = snprintf(out + used, n - used, "%s%s", used ? "," : "", id ? id : "");
+		if (k < 0 || (size_t)k >= n - used)
+			break;
+		used += (size_t)k;
+	}
+	sqlite3_finalize(st);
+}
+
+static void action_start(struct ui *ui, const struct act_spec *spec, const struct view_sel *sel)
+{
+	ui->act = spec;
+	ui->act_sel = *sel;
+	ui->act_step = 0;
+	ui->act_args = json_object();
+	if (!ui->act_args) {
+		set_flash(ui, " out of memory");
 		return;
 	}
-	if (!is_key && (ch == 'q' || ch == 'Q')) {
+	if (strcmp(spec->op, "drill.checkin") == 0) {
+		if (!sel->sub[0]) {
+			set_flash(ui, " select a participant first (arrows in the drills pane)");
+			action_end(ui);
+			return;
+		}
+		json_object_set_new(ui->act_args, "institution_id", json_string(sel->sub));
+	}
+	ui->mode = MODE_ACTION;
+	action_next(ui);
+}
+
+/* Ask the next step, or, after the last, confirm. */
+static void action_next(struct ui *ui)
+{
+	char label[256];
+	if (ui->act_step < ui->act->nsteps) {
+		const struct act_step *st = &ui->act->steps[ui->act_step];
+		snprintf(label, sizeof label, "%s %s: %s", ui->act->op, ui->act_sel.id, st->label);
+		if (st->kind == ACT_CHOICE) {
+			char dyn[800];
+			if (!st->choices)
+				vendor_choices(ui, dyn, sizeof dyn);
+			prompt_choice(&ui->prompt, label, st->choices ? st->choices : dyn);
+			if (ui->prompt.nchoices == 0) {
+				set_flash(ui, " %s: nothing to choose from in the cache", ui->act->op);
+				action_end(ui);
+			}
+		} else {
+			prompt_text(&ui->prompt, label, st->optional, st->kind == ACT_NUMBER);
+		}
+		return;
+	}
+	char *args = json_dumps(ui->act_args, JSON_COMPACT);
+	snprintf(label, sizeof label, "Send %s %s %s to %s?", ui->act->op, ui->act_sel.id, args ? args : "{}",
+		 ui->act_sel.backend);
+	free(args);
+	prompt_confirm(&ui->prompt, label);
+}
+
+static void action_answer(struct ui *ui)
+{
+	char value[1600], err[300], id[64];
+	if (ui->act_step < ui->act->nsteps) {
+		const struct act_step *st = &ui->act->steps[ui->act_step];
+		prompt_value(&ui->prompt, value, sizeof value);
+		if (actions_set_arg(ui->act_args, st, value) < 0) {
+			set_flash(ui, " %s: \"%s\" is not a valid %s", ui->act->op, value, st->arg);
+			return; /* ask the same step again */
+		}
+		ui->act_step++;
+		action_next(ui);
+		return;
+	}
+	char *args = json_dumps(ui->act_args, JSON_COMPACT);
+	if (!args || ws_action(ui->ws, ui->act_sel.backend, ui->act->op, ui->act_sel.id, args, id, sizeof id, err,
+			       sizeof err) < 0)
+		set_flash(ui, " %s not queued: %s", ui->act->op, args ? err : "out of memory");
+	else
+		log_info("action %s %s %s queued as %s", ui->act->op, ui->act_sel.id, args, id);
+	free(args);
+	action_end(ui);
+	mark_dirty(ui);
+}
+
+static void prompt_input(struct ui *ui, wint_t ch, int is_key)
+{
+	enum prompt_result r = prompt_key(&ui->prompt, (unsigned)ch, is_key);
+	mark_dirty(ui);
+	if (r == PROMPT_CONTINUE)
+		return;
+	if (ui->mode == MODE_QUIT) {
+		ui->mode = MODE_NORMAL;
+		if (r == PROMPT_DONE)
+			ui->quit = 1;
+		return;
+	}
+	if (r == PROMPT_CANCEL) {
+		set_flash(ui, " %s cancelled: nothing sent", ui->act ? ui->act->op : "action");
+		action_end(ui);
+		return;
+	}
+	action_answer(ui);
+}
+
+static void ask_quit(struct ui *ui)
+{
+	int64_t pending = cache_outbox_pending(ui->cache, NULL);
+	if (pending <= 0) {
 		ui->quit = 1;
 		return;
 	}
-	if (!is_key && ch == 12) { /* Ctrl-L */
+	char label[200];
+	snprintf(label, sizeof label,
+		 "%lld action(s) not yet answered stay queued in the cache and go out next time. Quit now?",
+		 (long long)pending);
+	prompt_confirm(&ui->prompt, label);
+	ui->mode = MODE_QUIT;
+	mark_dirty(ui);
+}
+
+static void focus_move(struct ui *ui, int dir)
+{
+	for (int k = 1; k <= UI_NPANES; k++) {
+		int i = (ui->focus + dir * k + UI_NPANES * 2) % UI_NPANES;
+		if (ui->panes[i].placed || ui->zoom) {
+			ui->focus = i;
+			return;
+		}
+	}
+}
+
+static void open_details(struct ui *ui, const struct view_sel *sel)
+{
+	struct details *d;
+	if (details_open(&d, &ui->env, sel) < 0) {
+		set_flash(ui, " out of memory");
+		return;
+	}
+	details_close(ui->details);
+	ui->details = d;
+}
+
+static void handle_key(struct ui *ui, wint_t ch, int is_key)
+{
+	if (is_key && ch == KEY_RESIZE) {
+		/* ncurses has resized already: calling resizeterm() again would
+		 * queue another KEY_RESIZE, for ever. */
 		ui->full = 1;
 		mark_dirty(ui);
 		return;
 	}
-	if (!is_key && ch == 'r') {
-		ws_reconnect(ui->ws);
-		mark_dirty(ui);
+	if (ui->mode != MODE_NORMAL) {
+		prompt_input(ui, ch, is_key);
 		return;
 	}
-	int key = (int)ch;
-	if (ui->focus && ui->focus->cls->key(ui->focus, key))
-		mark_dirty(ui);
+	mark_dirty(ui);
+	if (!is_key && ch == 12) { /* Ctrl-L */
+		ui->full = 1;
+		return;
+	}
+	struct view_sel sel;
+	int have_sel;
+	if (ui->details) {
+		sel = *details_item(ui->details);
+		have_sel = 1;
+	} else {
+		struct pane *p = focused(ui);
+		memset(&sel, 0, sizeof sel);
+		have_sel = p->v.cls->selected && p->v.cls->selected(&p->v, &sel);
+	}
+	if (!is_key) {
+		const struct act_spec *spec = have_sel ? actions_find(sel.stream, (int)ch) : NULL;
+		if (spec && !(ui->details == NULL && (ch == 's' || ch == 'S'))) {
+			action_start(ui, spec, &sel);
+			return;
+		}
+	}
+	if (ui->details) {
+		struct view_sel jump;
+		if (!is_key && (ch == 27 || ch == 'q' || ch == 127 || ch == 8)) {
+			details_close(ui->details);
+			ui->details = NULL;
+			return;
+		}
+		if (details_key(ui->details, is_key ? (int)ch : (int)ch, &jump) == 2)
+			open_details(ui, &jump);
+		return;
+	}
+	if (!is_key) {
+		switch (ch) {
+		case 'q':
+		case 'Q':
+			ask_quit(ui);
+			return;
+		case 'r':
+			ws_reconnect(ui->ws);
+			set_flash(ui, " reconnecting every backend that is not connected");
+			return;
+		case '\t':
+			focus_move(ui, 1);
+			return;
+		case 'z':
+			ui->zoom = !ui->zoom;
+			return;
+		case '\r':
+		case '\n':
+			if (have_sel)
+				open_details(ui, &sel);
+			return;
+		case 27:
+			ui->zoom = 0;
+			return;
+		}
+	} else if (ch == KEY_BTAB) {
+		focus_move(ui, -1);
+		return;
+	} else if (ch == KEY_ENTER) {
+		if (have_sel)
+			open_details(ui, &sel);
+		return;
+	}
+	struct pane *p = focused(ui);
+	p->v.cls->key(&p->v, (int)ch);
 }
 
 static int on_input(void *arg)
@@ -410,14 +782,22 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 
 	ui->env.db = cache_db(cache);
 	ui->env.now_ms = ws_now_ms();
-	ui->alerts.cls = &view_alerts;
-	ui->alerts.env = &ui->env;
-	if (ui->alerts.cls->init(&ui->alerts) < 0) {
-		snprintf(err, errlen, "alerts view: %s", sqlite3_errmsg(cache_db(cache)));
+	for (int i = 0; i < UI_NPANES; i++) {
+		ui->panes[i].v.cls = pane_classes[i];
+		ui->panes[i].v.env = &ui->env;
+		if (pane_classes[i]->init(&ui->panes[i].v) < 0) {
+			snprintf(err, errlen, "%s pane: %s", pane_names[i], sqlite3_errmsg(cache_db(cache)));
+			ui_close(ui);
+			return -1;
+		}
+	}
+	ui->focus = 0;
+	if (layout_parse(o->layout ? o->layout : LAYOUT_DEFAULT, pane_names, UI_NPANES, &ui->layout, err, errlen) < 0 ||
+	    layout_parse(o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE, pane_names, UI_NPANES, &ui->layout_wide,
+			 err, errlen) < 0) {
 		ui_close(ui);
 		return -1;
 	}
-	ui->focus = &ui->alerts;
 
 	int in = dup(STDIN_FILENO);
 	if (in < 0 || ws_watch_fd(ws, in, on_input, ui) < 0 || ui->sigfd < 0 ||
@@ -426,7 +806,7 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		ui_close(ui);
 		return -1;
 	}
-	ui->sigfd = -1; /* lws owns and closes it now */
+	ui->sigfd_by_lws = 1; /* lws closes it now */
 	*out = ui;
 	return 0;
 }
@@ -458,8 +838,11 @@ void ui_close(struct ui *ui)
 {
 	if (!ui)
 		return;
-	if (ui->alerts.cls && ui->alerts.cls->fini)
-		ui->alerts.cls->fini(&ui->alerts);
+	for (int i = 0; i < UI_NPANES; i++)
+		if (ui->panes[i].v.cls && ui->panes[i].v.cls->fini)
+			ui->panes[i].v.cls->fini(&ui->panes[i].v);
+	details_close(ui->details);
+	json_decref(ui->act_args);
 	if (ui->scr) {
 		curs_set(1);
 		endwin();
@@ -467,7 +850,7 @@ void ui_close(struct ui *ui)
 		ui->scr = NULL;
 	}
 	restore_len = 0;
-	if (ui->sigfd >= 0)
+	if (ui->sigfd >= 0 && !ui->sigfd_by_lws)
 		close(ui->sigfd);
 	sigprocmask(SIG_SETMASK, &ui->oldmask, NULL);
 	free(ui);

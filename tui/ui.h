@@ -13,6 +13,8 @@ struct ui_opts {
 	int ascii;               /* -1 auto, 0 Unicode, 1 ASCII */
 	int offline;             /* no network: cache only */
 	const char *cache_path;  /* shown in the status bar */
+	const char *layout;      /* tui/layout.h spec; NULL = default */
+	const char *layout_wide;
 };
 
 struct ui;

@@ -295,7 +295,7 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 		[C_KIND] = {"CATEGORY", 8, 9, 40, 0},
 		[C_SOURCE] = {"SOURCE", 8, 16, 10, 0},
 		[C_CORR] = {"CORR", 4, 4, 50, 0},
-		[C_TITLE] = {"TITLE", 10, 0, 70, 0},
+		[C_TITLE] = {"TITLE", 24, 0, 70, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 

@@ -24,6 +24,14 @@ void fmt_time_full(int64_t ms, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M:%S", &a);
 }
 
+void fmt_date(int64_t ms, char *out, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm a;
+	if (!localtime_r(&t, &a) || strftime(out, n, "%Y-%m-%d", &a) == 0)
+		snprintf(out, n, "-");
+}
+
 void fmt_age(int64_t ms, char *out, size_t n)
 {
 	int64_t s = ms / 1000;

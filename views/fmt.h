@@ -10,6 +10,8 @@
 void fmt_time_short(int64_t ms, int64_t now_ms, char *out, size_t n);
 /* "2026-11-25 16:00:00" in local time. */
 void fmt_time_full(int64_t ms, char *out, size_t n);
+/* "2026-11-25" in local time. */
+void fmt_date(int64_t ms, char *out, size_t n);
 /* An age: "now", "42s", "5m", "3h", "2d". */
 void fmt_age(int64_t ms, char *out, size_t n);
 /* "CRIT", "HIGH", "MED", "LOW", "INFO", "-". */

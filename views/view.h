@@ -24,6 +24,7 @@ struct view_sel {
 	enum proto_stream stream;
 	char backend[64];
 	char id[PROTO_MAX_ID + 1];
+	char sub[64]; /* drills: the selected participant's institution id, else "" */
 };
 
 struct view_class {

@@ -1,0 +1,504 @@
+/* views/drills.c - a DDoS (or red/blue, tabletop) drill as it runs: one
+ * header with the drill's name, phase, clock, attack and totals, then one
+ * row per participating institution with its status, the three monitoring
+ * points and how long after the start it detected, reported and mitigated.
+ *
+ * Drills are few: the pane shows one at a time (a running one first, else
+ * the newest; '[' and ']' switch). The shown drill's JSON is parsed once
+ * per revision and kept, so a frame only walks what is visible. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/proto.h"
+#include "views/fmt.h"
+#include "views/rows.h"
+#include "views/view.h"
+
+#define DRILLS_MAX 64
+
+struct drill_ref {
+	char backend[64];
+	char id[PROTO_MAX_ID + 1];
+	char epoch[PROTO_MAX_EPOCH + 1];
+	int64_t rev;
+};
+
+/* What the table looked like when the page was read. */
+struct stamp {
+	int64_t rx, count, count_at;
+	int valid;
+};
+
+struct drills {
+	int n;
+	int64_t total;
+	struct drill_ref list[DRILLS_MAX];
+	int cur;
+	int pinned; /* the operator chose list[cur] with [ or ] */
+	struct drill_ref pin;
+	/* the shown drill */
+	struct drill_ref shown;
+	json_t *doc; /* owned; NULL when none or unreadable */
+	char name[192], kind[24], phase[24];
+	int64_t start, end;
+	int have_end;
+	int top, sel; /* participants */
+	int loaded;
+	struct stamp st;
+	sqlite3_stmt *q_list, *q_total, *q_one, *q_rx;
+};
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Whether the table changed since the last look: its newest arrival (rx,
+ * by index: cheap) every frame, its row count (which also catches deletes)
+ * when rx moved or every 2 s. */
+static int stamp_changed(struct stamp *s, sqlite3_stmt *q_rx, sqlite3_stmt *q_count, int64_t now)
+{
+	int64_t rx = sqlite3_step(q_rx) == SQLITE_ROW ? sqlite3_column_int64(q_rx, 0) : 0;
+	sqlite3_reset(q_rx);
+	int changed = !s->valid || rx != s->rx;
+	if (changed || now - s->count_at >= 2000 || now < s->count_at) {
+		int64_t n = sqlite3_step(q_count) == SQLITE_ROW ? sqlite3_column_int64(q_count, 0) : 0;
+		sqlite3_reset(q_count);
+		changed |= n != s->count;
+		s->count = n;
+		s->count_at = now;
+	}
+	s->rx = rx;
+	s->valid = 1;
+	return changed;
+}
+
+static int drills_init(struct view *v)
+{
+	struct drills *d = calloc(1, sizeof *d);
+	if (!d)
+		return -1;
+	v->priv = d;
+	sqlite3 *db = v->env->db;
+	if (prep(db,
+	         "SELECT backend, id, epoch, rev FROM drills "
+	         "ORDER BY (status = 'running') DESC, time DESC, id ASC, backend ASC LIMIT ?1",
+	         &d->q_list) ||
+	    prep(db, "SELECT count(*) FROM drills", &d->q_total) ||
+	    prep(db,
+	         "SELECT coalesce(title, ''), coalesce(kind, ''), coalesce(status, ''), time, data "
+	         "FROM drills WHERE backend = ?1 AND id = ?2",
+	         &d->q_one) ||
+	    prep(db, "SELECT coalesce(max(rx), 0) FROM drills", &d->q_rx))
+		return -1;
+	return 0;
+}
+
+static void drills_fini(struct view *v)
+{
+	struct drills *d = v->priv;
+	if (!d)
+		return;
+	sqlite3_finalize(d->q_list);
+	sqlite3_finalize(d->q_total);
+	sqlite3_finalize(d->q_one);
+	sqlite3_finalize(d->q_rx);
+	json_decref(d->doc);
+	free(d);
+	v->priv = NULL;
+}
+
+static int same_ref(const struct drill_ref *a, const struct drill_ref *b)
+{
+	return !strcmp(a->backend, b->backend) && !strcmp(a->id, b->id);
+}
+
+static void load_shown(struct drills *d)
+{
+	const struct drill_ref *want = &d->list[d->cur];
+	if (d->shown.id[0] && same_ref(&d->shown, want) && d->shown.rev == want->rev &&
+	    !strcmp(d->shown.epoch, want->epoch))
+		return;
+	if (!same_ref(&d->shown, want))
+		d->top = d->sel = 0;
+	d->shown = *want;
+	json_decref(d->doc);
+	d->doc = NULL;
+	d->name[0] = d->kind[0] = d->phase[0] = '\0';
+	d->start = d->end = 0;
+	d->have_end = 0;
+	sqlite3_stmt *st = d->q_one;
+	sqlite3_bind_text(st, 1, want->backend, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, want->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		copy_col(d->name, sizeof d->name, st, 0);
+		copy_col(d->kind, sizeof d->kind, st, 1);
+		copy_col(d->phase, sizeof d->phase, st, 2);
+		d->start = sqlite3_column_int64(st, 3);
+		const char *text = (const char *)sqlite3_column_text(st, 4);
+		json_t *doc = text ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 4), 0, NULL) : NULL;
+		if (json_is_object(doc)) {
+			d->doc = doc;
+			const char *end = json_string_value(json_object_get(doc, "end"));
+			d->have_end = end && proto_time_parse(end, &d->end) == 0;
+		} else
+			json_decref(doc);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void drills_refresh(struct view *v)
+{
+	struct drills *d = v->priv;
+	if (!stamp_changed(&d->st, d->q_rx, d->q_total, v->env->now_ms) && d->loaded)
+		return;
+	d->loaded = 1;
+	d->total = d->st.count;
+	sqlite3_bind_int(d->q_list, 1, DRILLS_MAX);
+	d->n = 0;
+	while (d->n < DRILLS_MAX && sqlite3_step(d->q_list) == SQLITE_ROW) {
+		struct drill_ref *r = &d->list[d->n++];
+		copy_col(r->backend, sizeof r->backend, d->q_list, 0);
+		copy_col(r->id, sizeof r->id, d->q_list, 1);
+		copy_col(r->epoch, sizeof r->epoch, d->q_list, 2);
+		r->rev = sqlite3_column_int64(d->q_list, 3);
+	}
+	sqlite3_reset(d->q_list);
+	d->cur = 0;
+	if (d->pinned) {
+		int found = 0;
+		for (int i = 0; i < d->n && !found; i++)
+			if (same_ref(&d->list[i], &d->pin)) {
+				d->cur = i;
+				found = 1;
+			}
+		d->pinned = found; /* gone: back to the running or newest one */
+	}
+	if (d->n == 0) {
+		json_decref(d->doc);
+		d->doc = NULL;
+		d->shown = (struct drill_ref){0};
+		return;
+	}
+	load_shown(d);
+}
+
+static int nparts(const struct drills *d)
+{
+	json_t *p = json_object_get(d->doc, "participants");
+	return json_is_array(p) ? (int)json_array_size(p) : 0;
+}
+
+static void clamp(struct drills *d, int rows)
+{
+	int n = nparts(d);
+	if (d->sel >= n)
+		d->sel = n - 1;
+	if (d->sel < 0)
+		d->sel = 0;
+	if (rows < 1)
+		rows = 1;
+	if (d->sel < d->top)
+		d->top = d->sel;
+	if (d->sel >= d->top + rows)
+		d->top = d->sel - rows + 1;
+	if (d->top > n - rows)
+		d->top = n - rows;
+	if (d->top < 0)
+		d->top = 0;
+}
+
+static void switch_drill(struct drills *d, int step)
+{
+	if (d->n == 0)
+		return;
+	d->cur = (d->cur + step + d->n) % d->n;
+	d->pinned = 1;
+	d->pin = d->list[d->cur];
+	load_shown(d);
+}
+
+static int drills_key(struct view *v, int key)
+{
+	struct drills *d = v->priv;
+	int page = v->page > 0 ? v->page : 1;
+	switch (key) {
+	case KEY_DOWN:
+	case 'j':
+		d->sel++;
+		break;
+	case KEY_UP:
+	case 'k':
+		d->sel--;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		d->sel += page;
+		d->top += page;
+		break;
+	case KEY_PPAGE:
+		d->sel -= page;
+		d->top -= page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		d->sel = d->top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		d->sel = d->top = nparts(d);
+		break;
+	case '[':
+		switch_drill(d, -1);
+		break;
+	case ']':
+		switch_drill(d, 1);
+		break;
+	default:
+		return 0;
+	}
+	clamp(d, page);
+	return 1;
+}
+
+static const char *kind_word(const char *k)
+{
+	if (!strcmp(k, "ddos"))
+		return "DDoS";
+	if (!strcmp(k, "red_blue"))
+		return "red/blue";
+	return k[0] ? k : "-";
+}
+
+/* Draw s from x, stopping at xend; returns the next x (one space after). */
+static int seg(int y, int x, int xend, attr_t at, const char *s)
+{
+	if (x >= xend)
+		return x;
+	x += draw_label(y, x, xend - x, at, s);
+	return x + 1 < xend ? x + 1 : xend;
+}
+
+static void draw_header(struct drills *d, int y, int x0, int w, int lines, int64_t now)
+{
+	char buf[160], span[32];
+	int xend = x0 + w, x = x0;
+	attr_t norm = draw_attr(ROLE_NORMAL), bold = norm | A_BOLD;
+	draw_fill(y, x0, w, norm);
+	if (lines > 1)
+		draw_fill(y + 1, x0, w, norm);
+	x = seg(y, x, xend, bold, d->name[0] ? d->name : d->shown.id);
+	x = seg(y, x, xend, norm, kind_word(d->kind));
+	int running = !strcmp(d->phase, "running");
+	snprintf(buf, sizeof buf, "%s", d->phase[0] ? d->phase : "-");
+	if (running)
+		snprintf(buf, sizeof buf, "RUNNING");
+	x = seg(y, x, xend, running ? draw_attr(ROLE_WARN) : norm, buf);
+	if (d->have_end && (!running || d->end <= now) && d->end >= d->start) {
+		rows_span(rows_diff_ms(d->end, d->start), span, sizeof span);
+		snprintf(buf, sizeof buf, "lasted %s", span);
+	} else if (d->start > now) {
+		rows_span(rows_diff_ms(d->start, now), span, sizeof span);
+		snprintf(buf, sizeof buf, "starts in %s", span);
+	} else {
+		rows_span(rows_diff_ms(now, d->start), span, sizeof span);
+		snprintf(buf, sizeof buf, "elapsed %s", span);
+	}
+	x = seg(y, x, xend, norm, buf);
+
+	if (lines > 1) {
+		y++;
+		x = x0;
+	}
+	json_t *atk = json_object_get(d->doc, "attack");
+	const char *vector = json_string_value(json_object_get(atk, "vector"));
+	json_t *gbps = json_object_get(atk, "gbps");
+	char num[32] = "?";
+	if (json_is_number(gbps))
+		rows_hours(json_number_value(gbps), num, sizeof num);
+	if (vector)
+		snprintf(buf, sizeof buf, "attack %.60s %s Gbps", vector, num);
+	else
+		snprintf(buf, sizeof buf, "attack -");
+	x = seg(y, x, xend, norm, buf);
+
+	int count[4] = {0}, total = 0; /* under attack, degraded, mitigated, recovered */
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(d->doc, "participants"), i, p)
+	{
+		const char *s = json_string_value(json_object_get(p, "status"));
+		total++;
+		if (!s)
+			continue;
+		count[0] += !strcmp(s, "under_attack");
+		count[1] += !strcmp(s, "degraded");
+		count[2] += !strcmp(s, "mitigated");
+		count[3] += !strcmp(s, "recovered");
+	}
+	snprintf(buf, sizeof buf, "under attack %d", count[0]);
+	x = seg(y, x, xend, count[0] ? draw_attr(ROLE_ERROR) : norm, buf);
+	if (count[1]) {
+		snprintf(buf, sizeof buf, "degraded %d", count[1]);
+		x = seg(y, x, xend, draw_attr(ROLE_WARN), buf);
+	}
+	snprintf(buf, sizeof buf, "mitigated %d", count[2]);
+	x = seg(y, x, xend, norm, buf);
+	snprintf(buf, sizeof buf, "recovered %d of %d", count[3], total);
+	seg(y, x, xend, norm, buf);
+}
+
+enum { C_INST, C_TARGET, C_STATUS, C_PROBES, C_DETECT, C_REPORT, C_MITIGATE, C_N };
+
+static void drills_draw(struct view *v, const struct rect *r, int focused)
+{
+	struct drills *d = v->priv;
+	char buf[256];
+	int64_t now = v->env->now_ms;
+	drills_refresh(v);
+
+	attr_t tattr = draw_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
+	if (d->n > 0)
+		snprintf(buf, sizeof buf, " Drills  %d/%lld  [ ] switch", d->cur + 1, (long long)d->total);
+	else
+		snprintf(buf, sizeof buf, " Drills  0");
+	draw_fill(r->y, r->x, r->w, tattr);
+	draw_label(r->y, r->x, r->w, tattr, buf);
+	if (r->h < 2)
+		return;
+	if (d->n == 0 || !d->doc) {
+		for (int y = r->y + 1; y < r->y + r->h; y++)
+			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
+		draw_text(r->y + 1, r->x + 1, r->w - 1, draw_attr(ROLE_DIM),
+		          d->n == 0
+		              ? "No drills in the cache yet: waiting for the F-CERT backend."
+		              : "This drill's data cannot be read (damaged in the cache): '[' or ']' for another.");
+		v->page = 0;
+		return;
+	}
+	int hdr = r->h >= 8 ? 2 : 1;
+	draw_header(d, r->y + 1, r->x, r->w, hdr, now);
+	int y0 = r->y + 1 + hdr; /* column headings */
+	int rows = r->y + r->h - y0 - 1;
+	if (rows < 0)
+		rows = 0;
+	v->page = rows;
+	clamp(d, rows);
+	if (y0 >= r->y + r->h)
+		return;
+
+	struct fmt_col cols[C_N] = {
+	    [C_INST] = {"INSTITUTION", 8, 0, 100, 0}, [C_TARGET] = {"TARGET", 8, 28, 40, 0},
+	    [C_STATUS] = {"STATUS", 12, 12, 90, 0},   [C_PROBES] = {"PROBES D/F/C", 16, 28, 80, 0},
+	    [C_DETECT] = {"DETECT", 7, 8, 60, 0},     [C_REPORT] = {"REPORT", 7, 8, 55, 0},
+	    [C_MITIGATE] = {"MITIGATE", 8, 8, 58, 0},
+	};
+	fmt_columns(cols, C_N, r->w);
+	attr_t hattr = draw_attr(ROLE_HEADER);
+	draw_fill(y0, r->x, r->w, hattr);
+	int x = r->x;
+	for (int c = 0; c < C_N; c++) {
+		if (!cols[c].w)
+			continue;
+		draw_text(y0, x, cols[c].w, hattr, cols[c].name);
+		x += cols[c].w + 1;
+	}
+
+	json_t *parts = json_object_get(d->doc, "participants");
+	int n = nparts(d);
+	for (int i = 0; i < rows; i++) {
+		int y = y0 + 1 + i, k = d->top + i;
+		if (k >= n) {
+			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
+			if (i == 0 && n == 0)
+				draw_text(y, r->x + 1, r->w - 1, draw_attr(ROLE_DIM), "No participants in this drill.");
+			continue;
+		}
+		json_t *p = json_array_get(parts, (size_t)k);
+		int selected = focused && k == d->sel;
+		attr_t base = draw_attr(selected ? ROLE_SELECTED : ROLE_NORMAL);
+		draw_fill(y, r->x, r->w, base);
+		x = r->x;
+		for (int c = 0; c < C_N; c++) {
+			int w = cols[c].w, level = ROWS_NORMAL;
+			if (!w)
+				continue;
+			const char *s = buf;
+			attr_t at = base;
+			json_t *inst = json_object_get(p, "institution");
+			switch (c) {
+			case C_INST:
+				s = json_string_value(json_object_get(inst, "name"));
+				if (!s)
+					s = json_string_value(json_object_get(inst, "id"));
+				break;
+			case C_TARGET:
+				s = json_string_value(json_object_get(p, "target"));
+				break;
+			case C_STATUS:
+				s = rows_participant_status(json_string_value(json_object_get(p, "status")), &level);
+				break;
+			case C_PROBES:
+				if (rows_probe_text(json_object_get(p, "probes"), w >= 26, buf, sizeof buf) > 0)
+					level = ROWS_ERROR;
+				break;
+			case C_DETECT:
+			case C_REPORT:
+			case C_MITIGATE: {
+				static const char *keys[] = {"detected_at", "reported_at", "mitigated_at"};
+				const char *ts = json_string_value(json_object_get(p, keys[c - C_DETECT]));
+				int64_t at_ms = 0;
+				int have = ts && proto_time_parse(ts, &at_ms) == 0;
+				rows_step_offset(d->start, at_ms, have, buf, sizeof buf);
+				break;
+			}
+			}
+			if (!s)
+				s = "-";
+			if (level == ROWS_ERROR)
+				at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
+			else if (level == ROWS_WARN)
+				at = draw_attr(ROLE_WARN) | (selected ? A_REVERSE : 0);
+			else if (level == ROWS_OK && !selected)
+				at = draw_attr(ROLE_OK);
+			draw_text(y, x, w, at, s);
+			x += w + 1;
+		}
+	}
+}
+
+static int drills_selected(struct view *v, struct view_sel *out)
+{
+	struct drills *d = v->priv;
+	if (d->n == 0 || !d->shown.id[0])
+		return 0;
+	out->stream = PROTO_DRILLS;
+	snprintf(out->backend, sizeof out->backend, "%s", d->shown.backend);
+	snprintf(out->id, sizeof out->id, "%s", d->shown.id);
+	/* the selected participant, for a check-in */
+	out->sub[0] = '\0';
+	json_t *parts = d->doc ? json_object_get(d->doc, "participants") : NULL;
+	json_t *inst = json_object_get(json_array_get(parts, (size_t)d->sel), "institution");
+	json_t *iid = json_object_get(inst, "id");
+	if (d->sel >= 0 && json_is_string(iid))
+		snprintf(out->sub, sizeof out->sub, "%s", json_string_value(iid));
+	return 1;
+}
+
+const struct view_class view_drills = {
+    .name = "drills",
+    .title = "Drills",
+    .init = drills_init,
+    .fini = drills_fini,
+    .draw = drills_draw,
+    .key = drills_key,
+    .selected = drills_selected,
+};

@@ -1,0 +1,458 @@
+/* views/tickets.c - the F-CERT tickets pane: what is due, who has it, which
+ * vendor hours it burns.
+ *
+ * Tickets are few (hundreds, at most ~100,000), so a page is LIMIT/OFFSET in
+ * the chosen order; the due order needs json_extract() over every row, so
+ * the page is read again only when the cache changed (or the page moved),
+ * never on a frame where nothing happened. Countdowns are computed at draw
+ * time from the frame's clock. Only the visible rows' JSON is parsed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/proto.h"
+#include "tui/text.h"
+#include "views/fmt.h"
+#include "views/rows.h"
+#include "views/view.h"
+
+#define TICKETS_MAX_ROWS 512
+#define TICKETS_ID_MAX   (PROTO_MAX_ID + 1)
+
+struct ticket_row {
+	char backend[64];
+	char id[TICKETS_ID_MAX];
+	int sev, tlp;
+	char status[24];
+	char inst[96];
+	char title[256];
+	char assignee[64];
+	char vendor[96]; /* the vendor's name when cached, else its id */
+	double hours;
+	int have_hours, have_due;
+	int64_t due, opened, updated;
+};
+
+/* What the table looked like when the page was read. */
+struct stamp {
+	int64_t rx, count, count_at;
+	int valid;
+};
+
+struct tickets {
+	int sort, reverse;
+	int64_t top, sel, total; /* positions in the sorted table */
+	int nrows;
+	struct ticket_row rows[TICKETS_MAX_ROWS];
+	/* what the loaded page was read for */
+	int loaded, l_sort, l_reverse, l_want;
+	int64_t l_top;
+	struct stamp st;
+	char sel_backend[64], sel_id[TICKETS_ID_MAX];
+	sqlite3_stmt *q_page[ROWS_SORT_COUNT][2], *q_total, *q_rx, *q_vendor;
+};
+
+#define ROW_COLS                                                                                                       \
+	"backend, id, severity, tlp, coalesce(status, ''), coalesce(inst_name, inst_id, ''), coalesce(title, ''), "    \
+	"coalesce(assignee, ''), time, updated, data"
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* The cache's change counters: this connection's writes and other ones'. */
+/* Whether the table changed since the last look: its newest arrival (rx,
+ * by index: cheap) every frame, its row count (which also catches deletes)
+ * when rx moved or every 2 s. */
+static int stamp_changed(struct stamp *s, sqlite3_stmt *q_rx, sqlite3_stmt *q_count, int64_t now)
+{
+	int64_t rx = sqlite3_step(q_rx) == SQLITE_ROW ? sqlite3_column_int64(q_rx, 0) : 0;
+	sqlite3_reset(q_rx);
+	int changed = !s->valid || rx != s->rx;
+	if (changed || now - s->count_at >= 2000 || now < s->count_at) {
+		int64_t n = sqlite3_step(q_count) == SQLITE_ROW ? sqlite3_column_int64(q_count, 0) : 0;
+		sqlite3_reset(q_count);
+		changed |= n != s->count;
+		s->count = n;
+		s->count_at = now;
+	}
+	s->rx = rx;
+	s->valid = 1;
+	return changed;
+}
+
+static int tickets_init(struct view *v)
+{
+	struct tickets *t = calloc(1, sizeof *t);
+	char sql[1024];
+	if (!t)
+		return -1;
+	v->priv = t;
+	sqlite3 *db = v->env->db;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++) {
+			snprintf(sql, sizeof sql, "SELECT " ROW_COLS " FROM tickets ORDER BY %s LIMIT ?1 OFFSET ?2",
+			         rows_ticket_order(s, r));
+			if (prep(db, sql, &t->q_page[s][r]))
+				return -1;
+		}
+	if (prep(db, "SELECT count(*) FROM tickets", &t->q_total) ||
+	    prep(db, "SELECT coalesce(max(rx), 0) FROM tickets", &t->q_rx) ||
+	    prep(db, "SELECT title FROM vendors WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1", &t->q_vendor))
+		return -1;
+	return 0;
+}
+
+static void tickets_fini(struct view *v)
+{
+	struct tickets *t = v->priv;
+	if (!t)
+		return;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++)
+			sqlite3_finalize(t->q_page[s][r]);
+	sqlite3_finalize(t->q_total);
+	sqlite3_finalize(t->q_rx);
+	sqlite3_finalize(t->q_vendor);
+	free(t);
+	v->priv = NULL;
+}
+
+/* The fields only the JSON has; anything missing or mistyped stays "-". */
+static void read_data(struct tickets *t, sqlite3_stmt *st, int col, struct ticket_row *r)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	int len = sqlite3_column_bytes(st, col);
+	json_t *d = text ? json_loadb(text, (size_t)len, 0, NULL) : NULL;
+	if (!json_is_object(d)) {
+		json_decref(d);
+		return;
+	}
+	const char *due = json_string_value(json_object_get(d, "due"));
+	if (due && proto_time_parse(due, &r->due) == 0)
+		r->have_due = 1;
+	json_t *h = json_object_get(d, "hours_used");
+	if (json_is_number(h)) {
+		r->hours = json_number_value(h);
+		r->have_hours = 1;
+	}
+	const char *vid = json_string_value(json_object_get(d, "vendor_id"));
+	if (vid && vid[0]) {
+		snprintf(r->vendor, sizeof r->vendor, "%s", vid);
+		sqlite3_bind_text(t->q_vendor, 1, vid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(t->q_vendor, 2, r->backend, -1, SQLITE_STATIC);
+		if (sqlite3_step(t->q_vendor) == SQLITE_ROW && sqlite3_column_text(t->q_vendor, 0))
+			copy_col(r->vendor, sizeof r->vendor, t->q_vendor, 0);
+		sqlite3_reset(t->q_vendor);
+		sqlite3_clear_bindings(t->q_vendor);
+	}
+	json_decref(d);
+}
+
+static void read_row(struct tickets *t, sqlite3_stmt *st, struct ticket_row *r)
+{
+	*r = (struct ticket_row){.sev = -1, .tlp = -1};
+	copy_col(r->backend, sizeof r->backend, st, 0);
+	copy_col(r->id, sizeof r->id, st, 1);
+	r->sev = sqlite3_column_int(st, 2);
+	r->tlp = sqlite3_column_int(st, 3);
+	copy_col(r->status, sizeof r->status, st, 4);
+	copy_col(r->inst, sizeof r->inst, st, 5);
+	copy_col(r->title, sizeof r->title, st, 6);
+	copy_col(r->assignee, sizeof r->assignee, st, 7);
+	r->opened = sqlite3_column_int64(st, 8);
+	r->updated = sqlite3_column_int64(st, 9);
+	read_data(t, st, 10, r);
+}
+
+static void load_page(struct tickets *t, int want)
+{
+	sqlite3_stmt *st = t->q_page[t->sort][t->reverse ? 1 : 0];
+	sqlite3_bind_int(st, 1, want);
+	sqlite3_bind_int64(st, 2, t->top);
+	t->nrows = 0;
+	while (t->nrows < want && sqlite3_step(st) == SQLITE_ROW)
+		read_row(t, st, &t->rows[t->nrows++]);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	t->loaded = 1;
+	t->l_sort = t->sort;
+	t->l_reverse = t->reverse;
+	t->l_want = want;
+	t->l_top = t->top;
+}
+
+/* Keep the selection inside the table and the page around it. */
+static void clamp(struct tickets *t, int rows)
+{
+	if (t->sel >= t->total)
+		t->sel = t->total - 1;
+	if (t->sel < 0)
+		t->sel = 0;
+	if (rows < 1)
+		rows = 1;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + rows)
+		t->top = t->sel - rows + 1;
+	if (t->top > t->total - rows)
+		t->top = t->total - rows;
+	if (t->top < 0)
+		t->top = 0;
+}
+
+static void tickets_refresh(struct view *v, int want)
+{
+	struct tickets *t = v->priv;
+	int changed = stamp_changed(&t->st, t->q_rx, t->q_total, v->env->now_ms) || !t->loaded;
+	t->total = t->st.count;
+	clamp(t, want);
+	if (changed || t->l_sort != t->sort || t->l_reverse != t->reverse || t->l_want != want || t->l_top != t->top)
+		load_page(t, want);
+	if (changed && t->sel_id[0]) {
+		/* The data moved under the selection: stay on the same ticket
+		 * while it is on this page. */
+		for (int i = 0; i < t->nrows; i++)
+			if (!strcmp(t->rows[i].id, t->sel_id) && !strcmp(t->rows[i].backend, t->sel_backend)) {
+				t->sel = t->top + i;
+				break;
+			}
+	}
+	if (t->sel - t->top >= 0 && t->sel - t->top < t->nrows) {
+		const struct ticket_row *r = &t->rows[t->sel - t->top];
+		snprintf(t->sel_id, sizeof t->sel_id, "%s", r->id);
+		snprintf(t->sel_backend, sizeof t->sel_backend, "%s", r->backend);
+	}
+}
+
+static int tickets_key(struct view *v, int key)
+{
+	struct tickets *t = v->priv;
+	int page = v->page > 0 ? v->page : 1;
+	switch (key) {
+	case KEY_DOWN:
+	case 'j':
+		t->sel++;
+		break;
+	case KEY_UP:
+	case 'k':
+		t->sel--;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		t->sel += page;
+		t->top += page;
+		break;
+	case KEY_PPAGE:
+		t->sel -= page;
+		t->top -= page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		t->sel = t->top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		t->sel = t->top = t->total;
+		break;
+	case 's':
+		t->sort = (t->sort + 1) % ROWS_SORT_COUNT;
+		t->reverse = 0;
+		t->sel = t->top = 0;
+		break;
+	case 'S':
+		t->reverse = !t->reverse;
+		t->sel = t->top = 0;
+		break;
+	default:
+		return 0;
+	}
+	t->sel_id[0] = '\0';
+	clamp(t, page);
+	return 1;
+}
+
+/* An id cut from the left ("…2026-0142"): ids share their prefix. */
+static void fit_tail(const char *s, int w, char *out, size_t n)
+{
+	char clean[TICKETS_ID_MAX * 3];
+	text_sanitize(s, clean, sizeof clean);
+	const char *p = clean;
+	if (w < 2 || text_width(p) <= w) {
+		snprintf(out, n, "%s", clean);
+		return;
+	}
+	while (*p && text_width(p) > w - 1) {
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+	}
+	snprintf(out, n, "%s%s", draw_ascii() ? "~" : "\u2026", p);
+}
+
+enum { C_MARK, C_ID, C_SEV, C_TLP, C_DUE, C_STATUS, C_INST, C_TITLE, C_ASSIGNEE, C_VENDOR, C_HOURS, C_UPD, C_N };
+
+static void tickets_draw(struct view *v, const struct rect *r, int focused)
+{
+	struct tickets *t = v->priv;
+	char buf[TICKETS_ID_MAX * 3 + 8];
+	int rows = r->h - 2;
+	if (rows < 0)
+		rows = 0;
+	if (rows > TICKETS_MAX_ROWS)
+		rows = TICKETS_MAX_ROWS;
+	v->page = rows;
+	tickets_refresh(v, rows);
+	int64_t now = v->env->now_ms;
+
+	attr_t tattr = draw_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
+	int desc = rows_ticket_sort_desc(t->sort, t->reverse);
+	const char *arrow = draw_ascii() ? (desc ? "v" : "^") : (desc ? "\u2193" : "\u2191");
+	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s", (long long)t->total, rows_ticket_sort_name(t->sort),
+	         arrow);
+	draw_fill(r->y, r->x, r->w, tattr);
+	int used = draw_label(r->y, r->x, r->w, tattr, buf);
+	if (t->total > 0) {
+		snprintf(buf, sizeof buf, " %lld/%lld ", (long long)(t->sel + 1), (long long)t->total);
+		int w = (int)strlen(buf);
+		if (used + w < r->w)
+			draw_text(r->y, r->x + r->w - w, w, tattr, buf);
+	}
+	if (r->h < 2)
+		return;
+
+	struct fmt_col cols[C_N] = {
+	    [C_MARK] = {"", 1, 1, 110, 0},
+	    [C_ID] = {"ID", 10, 16, 95, 0},
+	    [C_SEV] = {"SEV", 4, 4, 90, 0},
+	    [C_TLP] = {"TLP", 7, 7, 45, 0},
+	    [C_DUE] = {"DUE", 10, 11, 100, 0},
+	    [C_STATUS] = {"STATUS", 8, 14, 60, 0},
+	    [C_INST] = {"INSTITUTION", 10, 20, 55, 0},
+	    [C_TITLE] = {"TITLE", 10, 0, 70, 0},
+	    [C_ASSIGNEE] = {"ASSIGNEE", 9, 14, 35, 0},
+	    [C_VENDOR] = {"VENDOR", 6, 22, 25, 0},
+	    [C_HOURS] = {"HOURS", 5, 6, 20, 0},
+	    [C_UPD] = {"UPDATED", 8, 11, 15, 0},
+	};
+	fmt_columns(cols, C_N, r->w);
+
+	attr_t hattr = draw_attr(ROLE_HEADER);
+	draw_fill(r->y + 1, r->x, r->w, hattr);
+	int x = r->x;
+	for (int c = 0; c < C_N; c++) {
+		if (!cols[c].w)
+			continue;
+		draw_text(r->y + 1, x, cols[c].w, hattr, cols[c].name);
+		x += cols[c].w + 1;
+	}
+
+	for (int i = 0; i < rows; i++) {
+		int y = r->y + 2 + i;
+		if (i >= t->nrows) {
+			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
+			if (i == 0 && t->nrows == 0)
+				draw_text(y, r->x + 1, r->w - 1, draw_attr(ROLE_DIM),
+				          "No tickets in the cache yet: waiting for the F-CERT backend.");
+			continue;
+		}
+		const struct ticket_row *row = &t->rows[i];
+		int selected = focused && t->top + i == t->sel;
+		attr_t base = draw_attr(selected ? ROLE_SELECTED : ROLE_NORMAL);
+		char due[32];
+		int overdue = rows_due_text(row->due, row->have_due, now, row->status, due, sizeof due);
+		int soon = !overdue && row->have_due && !rows_ticket_done(row->status) &&
+		           rows_diff_ms(row->due, now) < 3600000;
+		draw_fill(y, r->x, r->w, base);
+		x = r->x;
+		for (int c = 0; c < C_N; c++) {
+			int w = cols[c].w;
+			if (!w)
+				continue;
+			attr_t at = base;
+			const char *s = buf;
+			switch (c) {
+			case C_MARK:
+				s = overdue ? "!" : "";
+				if (overdue)
+					at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
+				break;
+			case C_ID:
+				fit_tail(row->id, w, buf, sizeof buf);
+				break;
+			case C_SEV:
+				s = fmt_sev_short(row->sev);
+				if (!selected)
+					at = draw_attr(draw_sev_role(row->sev));
+				break;
+			case C_TLP:
+				s = fmt_tlp_short(row->tlp);
+				at = draw_attr(draw_tlp_role(row->tlp));
+				break;
+			case C_DUE:
+				s = due;
+				if (overdue)
+					at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
+				else if (soon && !selected)
+					at = draw_attr(ROLE_WARN);
+				break;
+			case C_STATUS:
+				s = rows_ticket_status(row->status);
+				break;
+			case C_INST:
+				s = row->inst;
+				break;
+			case C_TITLE:
+				s = row->title;
+				break;
+			case C_ASSIGNEE:
+				s = row->assignee[0] ? row->assignee : "-";
+				break;
+			case C_VENDOR:
+				s = row->vendor[0] ? row->vendor : "-";
+				break;
+			case C_HOURS:
+				if (row->have_hours) {
+					rows_hours(row->hours, buf, sizeof buf - 1);
+					strcat(buf, "h");
+				} else
+					s = "-";
+				break;
+			case C_UPD:
+				fmt_time_short(row->updated, now, buf, sizeof buf);
+				break;
+			}
+			draw_text(y, x, w, at, s);
+			x += w + 1;
+		}
+	}
+}
+
+static int tickets_selected(struct view *v, struct view_sel *out)
+{
+	struct tickets *t = v->priv;
+	int64_t i = t->sel - t->top;
+	if (i < 0 || i >= t->nrows)
+		return 0;
+	out->stream = PROTO_TICKETS;
+	snprintf(out->backend, sizeof out->backend, "%s", t->rows[i].backend);
+	snprintf(out->id, sizeof out->id, "%s", t->rows[i].id);
+	return 1;
+}
+
+const struct view_class view_tickets = {
+    .name = "tickets",
+    .title = "Tickets",
+    .init = tickets_init,
+    .fini = tickets_fini,
+    .draw = tickets_draw,
+    .key = tickets_key,
+    .selected = tickets_selected,
+};
