@@ -934,6 +934,70 @@ static int decode_error(struct vctx *c, json_t *root, struct proto_msg *m)
 	return 1;
 }
 
+
+/* ---- a bump arena for parsed messages --------------------------------
+ * jansson allocates every value separately, and malloc/free were a fifth of
+ * the ingest path. A message's tree lives exactly from proto_decode() to
+ * proto_msg_free(), so while json_loadb() runs, jansson allocates from one
+ * arena that is rewound when no parsed tree is alive any more. Frees of
+ * arena memory are no-ops; everything else goes to malloc/free as usual,
+ * so JSON made elsewhere (encoders, views) is untouched. One thread only. */
+#define ARENA_SIZE (512u * 1024u)
+
+static struct {
+	unsigned char *base;
+	size_t used;
+	int active;   /* json_loadb is running */
+	int live;     /* parsed trees not yet freed */
+	int installed;
+} arena;
+
+static void *arena_malloc(size_t n)
+{
+	if (arena.active && arena.base) {
+		size_t need = (n + 15) & ~(size_t)15;
+		if (need <= ARENA_SIZE - arena.used) {
+			void *p = arena.base + arena.used;
+			arena.used += need;
+			return p;
+		}
+	}
+	return malloc(n);
+}
+
+static void arena_free(void *p)
+{
+	if (arena.base && (unsigned char *)p >= arena.base && (unsigned char *)p < arena.base + ARENA_SIZE)
+		return;
+	free(p);
+}
+
+static json_t *arena_loadb(const char *buf, size_t len, json_error_t *je)
+{
+	if (!arena.installed) {
+		arena.base = malloc(ARENA_SIZE);
+		json_set_alloc_funcs(arena_malloc, arena_free);
+		arena.installed = 1;
+	}
+	if (arena.live == 0)
+		arena.used = 0;
+	arena.active = 1;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, je);
+	arena.active = 0;
+	if (root)
+		arena.live++;
+	return root;
+}
+
+static void arena_release(json_t *root)
+{
+	if (!root)
+		return;
+	json_decref(root);
+	if (arena.live > 0)
+		arena.live--;
+}
+
 static void msg_clear(struct proto_msg *m)
 {
 	*m = (struct proto_msg){.type = PROTO_MSG_UNKNOWN};
@@ -959,7 +1023,7 @@ int proto_decode(const char *buf, size_t len, struct proto_msg *msg, char *err, 
 		return fail(&c, NULL, "%zu bytes, larger than the limit of %u", len, PROTO_MAX_MSG);
 	/* Duplicate keys are how a message smuggles a second value past one
 	 * reader to another: refuse them at every depth. */
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	root = arena_loadb(buf, len, &je);
 	if (!root) {
 		/* je.text may quote the offending bytes: keep it printable ASCII */
 		for (char *p = je.text; *p; p++)
@@ -1031,7 +1095,7 @@ void proto_msg_free(struct proto_msg *msg)
 {
 	if (!msg)
 		return;
-	json_decref(msg->root);
+	arena_release(msg->root);
 	msg_clear(msg);
 }
 

@@ -16,7 +16,7 @@ enum prompt_result { PROMPT_CONTINUE, PROMPT_DONE, PROMPT_CANCEL };
 
 struct prompt {
 	enum prompt_kind kind;
-	char label[256];
+	char label[1024];
 	int optional; /* text: empty is accepted */
 	/* choice */
 	char choices[PROMPT_MAX_CHOICES][64];

@@ -266,9 +266,9 @@ static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *rol
 
 static void draw_prompt(struct ui *ui, int y, int w)
 {
-	char value[1600], line[2000];
+	char value[1600], line[2700];
 	prompt_render(&ui->prompt, value, sizeof value);
-	snprintf(line, sizeof line, " %s: %s", ui->prompt.label, value);
+	snprintf(line, sizeof line, ui->prompt.kind == PROMPT_CONFIRM ? " %s %s" : " %s: %s", ui->prompt.label, value);
 	attr_t at = draw_attr(ROLE_TITLE_FOCUS);
 	draw_fill(y, 0, w, at);
 	/* Keep the end of a long input in view. */
@@ -470,7 +470,7 @@ static void action_start(struct ui *ui, const struct act_spec *spec, const struc
 /* Ask the next step, or, after the last, confirm. */
 static void action_next(struct ui *ui)
 {
-	char label[256];
+	char label[1024];
 	if (ui->act_step < ui->act->nsteps) {
 		const struct act_step *st = &ui->act->steps[ui->act_step];
 		snprintf(label, sizeof label, "%s %s: %s", ui->act->op, ui->act_sel.id, st->label);

@@ -186,12 +186,14 @@ static void add_field(struct details *d, const char *prefix, const char *k, json
 		return;
 	}
 	value_text(v, val, sizeof val);
+	char key[160];
+	snprintf(key, sizeof key, "%s%s", prefix, k);
 	int role = ROLE_NORMAL;
 	if (strcmp(k, "severity") == 0)
 		role = draw_sev_role(proto_sev_parse(json_string_value(v) ? json_string_value(v) : ""));
 	else if (strcmp(k, "tlp") == 0)
 		role = draw_tlp_role(proto_tlp_parse(json_string_value(v) ? json_string_value(v) : "RED"));
-	add(d, role, "%s%-14s %s", prefix, k, val);
+	add(d, role, "%-18s %s", key, val);
 }
 
 static void add_link(struct details *d, enum proto_stream stream, const char *backend, const char *id)
