@@ -76,6 +76,7 @@ EOC
 # run_soctop COLS ROWS [args...]: soctop in a detached tmux session "t".
 run_soctop() {
 	_c=$1; _r=$2; shift 2
+	tmux -S "$TMUX_SOCK" kill-session -t t 2>/dev/null
 	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x "$_c" -y "$_r" \
 		"TERM=${TEST_TERM:-xterm-256color} $B/soctop --config $T/config.ini $*; echo \"[exit \$?]\"; sleep 30"
 	tmux -S "$TMUX_SOCK" set-option -g remain-on-exit on >/dev/null 2>&1 || true
@@ -87,3 +88,74 @@ screen_has() { screen | grep -F -q -- "$1"; }
 wait_screen() { wait_for "${2:-10}" screen_has "$1" || { screen >&2; fail "screen never showed '$1'"; }; }
 
 db() { sqlite3 -cmd '.timeout 5000' "$T/state/cache.db" "$@"; }
+
+# ---- helpers added for tests/integration ----
+
+# pane_all [SESSION]: the pane's text including its scrollback.
+pane_all() { tmux -S "$TMUX_SOCK" capture-pane -p -J -S -3000 -t "${1:-t}"; }
+
+# soctop_pid [SESSION]: pid of the soctop process inside that tmux session.
+soctop_pid() {
+	_pp=$(tmux -S "$TMUX_SOCK" display -p -t "${1:-t}" '#{pane_pid}' 2>/dev/null) || return 1
+	for _f in /proc/[0-9]*/stat; do
+		read -r _l < "$_f" 2>/dev/null || continue
+		case $_l in *" (soctop) "*) ;; *) continue ;; esac
+		# fields: pid (comm) state ppid ...
+		set -- $_l
+		[ "$4" = "$_pp" ] && { echo "$1"; return 0; }
+	done
+	return 1
+}
+
+# quit_soctop [SESSION]: press q and wait for "[exit N]"; fail unless N is 0.
+quit_soctop() {
+	_qs=${1:-t}
+	tmux -S "$TMUX_SOCK" send-keys -t "$_qs" q
+	wait_for 60 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -S -3000 -t '$_qs' | grep -q '^\[exit [0-9]*\]'" ||
+		{ pane_all "$_qs" >&2; fail "soctop ($_qs) did not exit on q"; }
+	pane_all "$_qs" | grep -q '^\[exit 0\]' || { pane_all "$_qs" >&2; fail "soctop ($_qs) did not exit with status 0"; }
+}
+
+# stat_of BACKEND FIELD [LOG]: FIELD of the last "stats BACKEND:" line of the log.
+stat_of() {
+	grep "stats $1:" "${3:-$T/soctop.log}" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# db_at FILE SQL: sqlite3 on another cache file.
+db_at() { _dbf=$1; shift; sqlite3 -cmd '.timeout 5000' "$_dbf" "$@"; }
+
+# cursor_of BACKEND COLUMN [DBFILE]: epoch or seq of a backend's cursor.
+cursor_of() { db_at "${3:-$T/state/cache.db}" "select $2 from cursors where backend='$1'" 2>/dev/null; }
+
+# entity_rows DBFILE [TABLES] [WHERE]: every cached entity as table|backend|id|rev|epoch|data, sorted.
+entity_rows() {
+	for _tb in ${2:-alerts advisories tickets vendors drills}; do
+		db_at "$1" "select '$_tb', backend, id, rev, epoch, data from $_tb ${3:-}" || return 1
+	done | LC_ALL=C sort
+}
+
+# start_client NAME: a second soctop in tmux session NAME with the backends
+# of $T/config.ini but its own empty cache and log under $T/NAME/.
+start_client() {
+	mkdir -p "$T/$1" && chmod 700 "$T/$1"
+	sed -e "s#^path = .*#path = $T/$1/cache.db#" -e "s#^file = .*#file = $T/$1/soctop.log#" \
+		"$T/config.ini" > "$T/$1/config.ini"
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s "$1" -x 120 -y 40 \
+		"TERM=${TEST_TERM:-xterm-256color} $B/soctop --config $T/$1/config.ini; echo \"[exit \$?]\"; sleep 30"
+}
+
+# sanitizer_clean [FILES...]: no ASan/UBSan/LSan report in the tmux panes or FILES.
+sanitizer_clean() {
+	for _s in $(tmux -S "$TMUX_SOCK" list-sessions -F '#{session_name}' 2>/dev/null); do
+		if pane_all "$_s" | grep -E -q 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer'; then
+			pane_all "$_s" >&2
+			return 1
+		fi
+	done
+	for _f in "$@"; do
+		[ -f "$_f" ] || continue
+		grep -E -q 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: [A-Za-z]*Sanitizer' "$_f" &&
+			{ grep -E -A20 'Sanitizer|runtime error' "$_f" | head -40 >&2; return 1; }
+	done
+	return 0
+}
