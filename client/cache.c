@@ -42,7 +42,8 @@ enum {
 	COL_SOURCE,
 	COL_CORR,
 	COL_DATA,
-	COL_RX
+	COL_RX,
+	COL_DUE
 };
 
 #define CACHE_ENTITY_TABLE(t)                                                                      \
@@ -75,6 +76,16 @@ static const char *const cache_migrations[] = {
 	"state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sent','done','refused')), "
 	"created INTEGER NOT NULL, sent INTEGER, result_code TEXT, result_message TEXT);"
 	"CREATE INDEX outbox_backend ON outbox (backend, state, id);",
+	/* 1 -> 2: a ticket's response deadline as a column, so sorting 100,000
+	 * tickets by it is an index walk, not a JSON parse per row. */
+	"ALTER TABLE alerts ADD COLUMN due INTEGER;"
+	"ALTER TABLE advisories ADD COLUMN due INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN due INTEGER;"
+	"ALTER TABLE vendors ADD COLUMN due INTEGER;"
+	"ALTER TABLE drills ADD COLUMN due INTEGER;"
+	"UPDATE tickets SET due = CAST(round((julianday(json_extract(data, '$.due')) - 2440587.5) * 86400000) AS INTEGER) "
+	"WHERE json_valid(data) AND json_type(data, '$.due') = 'text';"
+	"CREATE INDEX tickets_due ON tickets (due, id);",
 };
 
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
@@ -445,15 +456,16 @@ static int cache_prepare_all(struct cache *c)
 		const char *t = cache_tables[s];
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO %s (backend, id, epoch, rev, time, updated, severity, tlp, status, kind, "
-			 "inst_id, inst_name, title, assignee, ticket_id, source, corr, data, rx) "
+			 "inst_id, inst_name, title, assignee, ticket_id, source, corr, data, rx, due) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-			 "?18, ?19) "
+			 "?18, ?19, ?20) "
 			 "ON CONFLICT (backend, id) DO UPDATE SET epoch = excluded.epoch, rev = excluded.rev, "
 			 "time = excluded.time, updated = excluded.updated, severity = excluded.severity, "
 			 "tlp = excluded.tlp, status = excluded.status, kind = excluded.kind, "
 			 "inst_id = excluded.inst_id, inst_name = excluded.inst_name, title = excluded.title, "
 			 "assignee = excluded.assignee, ticket_id = excluded.ticket_id, "
-			 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx "
+			 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx, "
+			 "due = excluded.due "
 			 "WHERE excluded.epoch <> %s.epoch OR excluded.rev > %s.rev",
 			 t, t, t);
 		if (cache_prepare(c, &c->upsert[s], sql) < 0)
@@ -882,6 +894,7 @@ static int cache_put(struct cache *c, const char *backend, const char *epoch, co
 	rc |= sqlite3_bind_int(st, COL_CORR, e->corr);
 	rc |= sqlite3_bind_text(st, COL_DATA, json, (int)len, SQLITE_STATIC);
 	rc |= sqlite3_bind_int64(st, COL_RX, c->rx);
+	rc |= e->has_due ? sqlite3_bind_int64(st, COL_DUE, e->due_ms) : sqlite3_bind_null(st, COL_DUE);
 	if (rc != SQLITE_OK)
 		return cache_bind_fail(c, st, e->id);
 	/* Not cache_step(): no message to format on the hot path. */

@@ -15,8 +15,9 @@
  *   status TEXT, kind TEXT, inst_id TEXT, inst_name TEXT, title TEXT,
  *   assignee TEXT, ticket_id TEXT, source TEXT, corr INTEGER,
  *   data TEXT (the entity's JSON as received), rx INTEGER (arrival order),
+ *   due INTEGER (ticket response deadline, Unix ms; NULL otherwise; v2),
  *   PRIMARY KEY (backend, id)
- * with an index on (time, id) and on (rx). Text is stored as received:
+ * with an index on (time, id) and on (rx), and on tickets (due, id). Text is stored as received:
  * whoever draws it sanitises it.
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
@@ -31,7 +32,7 @@
 #include <sqlite3.h>
 #include "proto.h"
 
-#define CACHE_SCHEMA_VERSION 1
+#define CACHE_SCHEMA_VERSION 2
 
 struct cache;
 

@@ -584,7 +584,8 @@ static int check_ticket(struct vctx *c, json_t *d, struct proto_entity *e)
 	    get_str(c, d, "title", REQ, &e->title) < 0 ||
 	    get_enum(c, d, "severity", REQ, &sev_enum, &e->severity, NULL) < 0 || get_tlp(c, d, &e->tlp) < 0 ||
 	    get_enum(c, d, "status", REQ, &ticket_status, NULL, &e->status) < 0 ||
-	    get_str(c, d, "assignee", OPT, &e->assignee) < 0 || get_time(c, d, "due", OPT, NULL, NULL) < 0 ||
+	    get_str(c, d, "assignee", OPT, &e->assignee) < 0 ||
+	    (e->has_due = get_time(c, d, "due", OPT, &e->due_ms, NULL)) < 0 ||
 	    get_str(c, d, "vendor_id", OPT, NULL) < 0 || get_qty(c, d, "hours_used", REQ) < 0 ||
 	    check_str_array(c, d, "alert_ids") < 0 || check_array(c, d, "notes", REQ, check_note) < 0)
 		return -1;

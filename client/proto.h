@@ -67,6 +67,8 @@ struct proto_entity {
 	int severity;          /* enum proto_sev; -1 where the entity has none */
 	int tlp;               /* enum proto_tlp; -1 where the entity has none */
 	int corr;              /* alert correlation.institutions; 0 when absent */
+	int has_due;           /* ticket due present */
+	int64_t due_ms;        /* ticket due (Unix ms) when has_due */
 	json_t *data;          /* the whole entity (borrowed); NULL for a delete */
 	/* The entity's JSON text exactly as it stood in the message (valid JSON,
 	 * since the message parsed), pointing into the caller's buffer: storing

@@ -85,9 +85,8 @@ int rows_due_text(int64_t due_ms, int have_due, int64_t now_ms, const char *stat
 /* ---- ticket sorts ---- */
 
 #define DONE "(status IN ('resolved','closed'))"
-/* Guarded: json_extract() fails the whole query on malformed JSON, and a
- * due that is not a string is no due. */
-#define DUE "(CASE WHEN json_valid(data) AND json_type(data,'$.due') = 'text' THEN json_extract(data,'$.due') END)"
+/* The cache keeps a ticket's due as a column (Unix ms, NULL when none). */
+#define DUE "due"
 #define STATUS_RANK                                                                                                    \
 	"(CASE status WHEN 'new' THEN 0 WHEN 'triage' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'waiting_vendor' "         \
 	"THEN 3 WHEN 'resolved' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END)"

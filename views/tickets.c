@@ -2,7 +2,7 @@
  * vendor hours it burns.
  *
  * Tickets are few (hundreds, at most ~100,000), so a page is LIMIT/OFFSET in
- * the chosen order; the due order needs json_extract() over every row, so
+ * the chosen order (due is a column of the cache, so it sorts by index), so
  * the page is read again only when the cache changed (or the page moved),
  * never on a frame where nothing happened. Countdowns are computed at draw
  * time from the frame's clock. Only the visible rows' JSON is parsed. */

@@ -386,6 +386,37 @@ static void test_open_refuses_non_database(void **state)
 	assert_contains(f->err, f->path);
 }
 
+
+/* A version 1 cache (no due column) is migrated to version 2 at open, the
+ * deadline read back out of each ticket's stored JSON. */
+static void test_migrate_v1_to_v2_backfills_due(void **state)
+{
+	struct fixture *f = *state;
+	struct ent t;
+	struct cache *c = open_ok(f);
+	ent_ticket(&t, "T-DUE", 1, "due soon");
+	json_object_set_new(t.data, "due", json_string("2026-11-25T12:00:00Z"));
+	t.e.has_due = 1;
+	t.e.due_ms = 1795608000000;
+	assert_int_equal(cache_upsert(c, "fcert", "e1", &t.e), 1);
+	assert_int_equal(cache_flush(c), 0);
+	assert_int_equal(q_int(c, "SELECT due FROM tickets WHERE id = 'T-DUE'"), 1795608000000);
+	ent_free(&t);
+	/* make it a version 1 database again */
+	sqlite3 *db = cache_db(c);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP INDEX tickets_due; ALTER TABLE alerts DROP COLUMN due;"
+				      "ALTER TABLE advisories DROP COLUMN due; ALTER TABLE tickets DROP COLUMN due;"
+				      "ALTER TABLE vendors DROP COLUMN due; ALTER TABLE drills DROP COLUMN due;"
+				      "PRAGMA user_version = 1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	reopen(f);
+	assert_int_equal(q_int(f->c, "PRAGMA user_version"), CACHE_SCHEMA_VERSION);
+	assert_int_equal(q_int(f->c, "SELECT due FROM tickets WHERE id = 'T-DUE'"), 1795608000000);
+	assert_int_equal(q_int(f->c, "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_due'"), 1);
+}
+
 static void test_reopen_keeps_data(void **state)
 {
 	struct fixture *f = *state;
@@ -976,6 +1007,7 @@ int main(void)
 		T(test_open_sets_schema),
 		T(test_open_refuses_newer_schema),
 		T(test_open_refuses_non_database),
+		T(test_migrate_v1_to_v2_backfills_due),
 		T(test_reopen_keeps_data),
 		T(test_upsert_rev_rule),
 		T(test_upsert_columns),
