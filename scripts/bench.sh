@@ -36,6 +36,10 @@ echo
 "$B/bench/ingest" "$N"
 echo
 
+# 1b. First frame and redraw cost with a large cache.
+"$B/bench/frame" "${BENCH_FRAME_ALERTS:-1000000}" "${BENCH_FRAME_TICKETS:-100000}"
+echo
+
 # 2. Network ingest with the screen live at 200x60: soctop-sim offers RATE
 # alerts a second for NET_S seconds; soctop's fsoc cursor (one seq per event
 # applied and committed) is sampled to see what it sustains.
