@@ -18,7 +18,8 @@ static void usage(FILE *fp)
 	fputs("usage: soctop [options]\n"
 	      "\n"
 	      "A terminal dashboard for the F-SOC and F-CERT backends of a financial ISAC:\n"
-	      "live alerts from the member institutions, kept in a local cache.\n"
+	      "live alerts, incident tickets, vendor-support hours, drills and advisories,\n"
+	      "kept in a local cache.\n"
 	      "\n"
 	      "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/soctop/config.ini\n"
 	      "                     or ~/.config/soctop/config.ini\n"
@@ -27,7 +28,10 @@ static void usage(FILE *fp)
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
 	      "\n"
-	      "Keys: arrows/j/k, PgUp/PgDn, Home/End scroll; r reconnect; Ctrl-L redraw; q quit.\n"
+	      "Keys: Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
+	      "scroll, r reconnect, Ctrl-L redraw, q quit. Actions on the selected item:\n"
+	      "alerts a ack, c close, e escalate; tickets a ack, o assign, u status, n note,\n"
+	      "v vendor hours; drills c check in. Each asks for confirmation.\n"
 	      "Exit status: 0 ok, 1 runtime failure, 2 bad usage or bad configuration.\n"
 	      "See config.example.ini and docs/PROTOCOL.md.\n",
 	      fp);
