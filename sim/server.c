@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "sim/actions.h"
 #include "sim/state.h"
@@ -529,6 +530,12 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 		c->sim = s;
 		c->b = b;
 		snprintf(c->op, sizeof c->op, "%s", op);
+		{
+			/* A large send buffer keeps data flowing while the client
+			 * is busy applying what it read (the default is 16 KiB). */
+			int sz = 4 * 1024 * 1024;
+			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+		}
 		sbuf_init(&c->rx);
 		c->next = s->conns[b->kind];
 		if (c->next)
