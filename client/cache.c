@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -623,10 +624,16 @@ static void cache_checkpointer_start(struct cache *c)
 {
 	pthread_mutex_init(&c->ckpt_mu, NULL);
 	pthread_cond_init(&c->ckpt_cv, NULL);
+	/* The thread takes no signals: they belong to the event loop (a
+	 * SIGTERM delivered here would kill the process without cleanup). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_create(&c->ckpt_thread, NULL, cache_checkpointer, c) == 0) {
 		c->ckpt_started = 1;
 		sqlite3_wal_hook(c->db, cache_wal_hook, c);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/* Without the thread SQLite's own auto-checkpoint stays in force. */
 }
 

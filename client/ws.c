@@ -58,6 +58,7 @@ struct backend {
 	int64_t outbox_after; /* outbox ids already sent on this connection */
 
 	char detail[256];
+	int64_t detail_ms;
 };
 
 struct fdwatch {
@@ -122,6 +123,7 @@ static void set_detail(struct backend *b, const char *fmt, ...)
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
 	text_sanitize(raw, b->detail, sizeof b->detail);
+	b->detail_ms = ws_now_ms();
 	b->ws->changes = 1;
 }
 
@@ -663,7 +665,14 @@ void ws_backend_get(const struct ws *ws, int i, struct ws_backend_info *out)
 	out->state = b->state;
 	out->last_msg_ms = b->ever_live || b->wsi ? b->last_msg_ms : 0;
 	out->retry_at_ms = b->retry_pending ? b->retry_at_ms : 0;
-	out->detail = b->detail[0] ? b->detail : b->feed.problem;
+	/* The newer of the connection's own detail and the feed's problem. */
+	if (b->detail[0] && (b->detail_ms >= b->feed.problem_ms || !b->feed.problem[0])) {
+		out->detail = b->detail;
+		out->detail_ms = b->detail_ms;
+	} else {
+		out->detail = b->feed.problem;
+		out->detail_ms = b->feed.problem_ms;
+	}
 	out->feed = &b->feed;
 }
 

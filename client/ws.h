@@ -29,6 +29,7 @@ struct ws_backend_info {
 	int64_t last_msg_ms;   /* 0 = never this run */
 	int64_t retry_at_ms;   /* next attempt when offline/stale, else 0 */
 	const char *detail;    /* why (auth refused, error text), sanitised */
+	int64_t detail_ms;     /* when detail was set */
 	const struct feed *feed;
 };
 

@@ -188,7 +188,7 @@ static void draw_messages(struct ui *ui, int y, int w)
 {
 	char buf[512], age[32];
 	int64_t now = ws_now_ms();
-	const struct feed *worst = NULL;
+	int64_t worst_ms = -1;
 	const char *name = NULL;
 	uint64_t invalid = 0, gaps = 0;
 	for (int i = 0; i < ws_count(ui->ws); i++) {
@@ -196,9 +196,9 @@ static void draw_messages(struct ui *ui, int y, int w)
 		ws_backend_get(ui->ws, i, &bi);
 		invalid += bi.feed->st.invalid;
 		gaps += bi.feed->st.gaps;
-		if (bi.detail && bi.detail[0] && (bi.state != WS_LIVE || now - bi.feed->problem_ms < 60000)) {
-			if (!worst || bi.feed->problem_ms > worst->problem_ms) {
-				worst = bi.feed;
+		if (bi.detail && bi.detail[0] && (bi.state != WS_LIVE || now - bi.detail_ms < 60000)) {
+			if (bi.detail_ms > worst_ms) {
+				worst_ms = bi.detail_ms;
 				name = bi.name;
 				snprintf(buf, sizeof buf, "%s", bi.detail);
 			}
@@ -209,9 +209,9 @@ static void draw_messages(struct ui *ui, int y, int w)
 	snprintf(counters, sizeof counters, "invalid %llu  gaps %llu ", (unsigned long long)invalid,
 		 (unsigned long long)gaps);
 	int cw = (int)strlen(counters);
-	if (worst && name) {
+	if (name) {
 		char line[700];
-		fmt_age(now - worst->problem_ms, age, sizeof age);
+		fmt_age(now - worst_ms, age, sizeof age);
 		snprintf(line, sizeof line, " %s: %s (%s ago)", name, buf, age);
 		draw_text(y, 0, w - cw > 0 ? w - cw : w, draw_attr(ROLE_WARN), line);
 	}
@@ -267,20 +267,37 @@ static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *rol
 static void draw_prompt(struct ui *ui, int y, int w)
 {
 	char value[1600], line[2700];
-	prompt_render(&ui->prompt, value, sizeof value);
-	snprintf(line, sizeof line, ui->prompt.kind == PROMPT_CONFIRM ? " %s %s" : " %s: %s", ui->prompt.label, value);
+	const struct prompt *p = &ui->prompt;
 	attr_t at = draw_attr(ROLE_TITLE_FOCUS);
 	draw_fill(y, 0, w, at);
-	/* Keep the end of a long input in view. */
-	int lw = text_width(line);
-	const char *shown = line;
-	while (lw > w - 1 && *shown) {
-		shown++;
-		while ((*shown & 0xc0) == 0x80)
+	prompt_render(p, value, sizeof value);
+	if (p->kind == PROMPT_TEXT) {
+		/* Typing: keep the end of a long input in view. */
+		snprintf(line, sizeof line, " %s: %s", p->label, value);
+		const char *shown = line;
+		while (text_width(shown) > w - 1 && *shown) {
 			shown++;
-		lw = text_width(shown);
+			while ((*shown & 0xc0) == 0x80)
+				shown++;
+		}
+		draw_label(y, 0, w, at, shown);
+		return;
 	}
-	draw_label(y, 0, w, at, shown);
+	/* Choices and confirmations: the question reads from the left, the
+	 * answer part stays whole at the right edge. */
+	snprintf(line, sizeof line, p->kind == PROMPT_CHOICE ? " %s:" : " %s", p->label);
+	if (p->kind == PROMPT_CHOICE && text_width(value) > w / 2 && p->nchoices) {
+		snprintf(value, sizeof value, "%s %d/%d %s %s (arrows, 1-%d, Enter)", draw_ascii() ? "<" : "‹",
+			 p->choice + 1, p->nchoices, p->choices[p->choice], draw_ascii() ? ">" : "›", p->nchoices);
+		if (text_width(line) + text_width(value) + 2 > w) /* the hint goes first */
+			snprintf(value, sizeof value, "%s %d/%d %s %s", draw_ascii() ? "<" : "‹", p->choice + 1,
+				 p->nchoices, p->choices[p->choice], draw_ascii() ? ">" : "›");
+	}
+	int vw = text_width(value) + 1;
+	if (vw > w - 12)
+		vw = w - 12 > 0 ? w - 12 : 0;
+	draw_label(y, 0, w - vw - 1, at, line);
+	draw_label(y, w - vw, vw, at | A_BOLD, value);
 }
 
 static struct pane *focused(struct ui *ui)

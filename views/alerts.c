@@ -260,8 +260,10 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 	if (a->following && a->sel > 0 && a->nrows > 0)
 		anchor(a, a->rows[0].time, a->rows[0].id);
 
-	/* count(*) walks an index of up to millions of rows: not every frame */
-	if (v->env->now_ms - a->total_at_ms > 5000 || a->total_at_ms == 0) {
+	/* count(*) walks an index of up to millions of rows: every 5 s when
+	 * large, every frame while small or plainly out of date. */
+	if (a->total < 20000 || a->total < a->nrows || v->env->now_ms - a->total_at_ms > 5000 ||
+	    a->total_at_ms == 0) {
 		if (sqlite3_step(a->q_total) == SQLITE_ROW)
 			a->total = sqlite3_column_int64(a->q_total, 0);
 		sqlite3_reset(a->q_total);
