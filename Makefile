@@ -104,7 +104,9 @@ bench: deps
 	@SOCTOP_BUILD=build scripts/bench.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/soctop/keymaps $(DESTDIR)$(PREFIX)/share/doc/soctop
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/soctop/keymaps $(DESTDIR)$(PREFIX)/share/doc/soctop \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 docs/soctop.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0755 $(B)/soctop $(B)/soctop-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 config.example.ini README.md docs/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/soctop/
 	if ls keymaps/*.keys >/dev/null 2>&1; then install -m 0644 keymaps/*.keys $(DESTDIR)$(PREFIX)/share/soctop/keymaps/; fi
@@ -112,6 +114,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/soctop $(DESTDIR)$(PREFIX)/bin/soctop-sim
 	rm -rf $(DESTDIR)$(PREFIX)/share/soctop $(DESTDIR)$(PREFIX)/share/doc/soctop
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/soctop.1
 
 format:
 	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(wildcard */*.h)
