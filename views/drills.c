@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
 #include "views/view.h"
@@ -22,12 +23,6 @@ struct drill_ref {
 	char id[PROTO_MAX_ID + 1];
 	char epoch[PROTO_MAX_EPOCH + 1];
 	int64_t rev;
-};
-
-/* What the table looked like when the page was read. */
-struct stamp {
-	int64_t rx, count, count_at;
-	int valid;
 };
 
 struct drills {
@@ -43,42 +38,11 @@ struct drills {
 	char name[192], kind[24], phase[24];
 	int64_t start, end;
 	int have_end;
-	int top, sel; /* participants */
+	struct view_list at; /* participants */
 	int loaded;
-	struct stamp st;
-	sqlite3_stmt *q_list, *q_total, *q_one, *q_rx;
+	struct view_stamp st;
+	sqlite3_stmt *q_list, *q_one;
 };
-
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
-static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* Whether the table changed since the last look: its newest arrival (rx,
- * by index: cheap) every frame, its row count (which also catches deletes)
- * when rx moved or every 2 s. */
-static int stamp_changed(struct stamp *s, sqlite3_stmt *q_rx, sqlite3_stmt *q_count, int64_t now)
-{
-	int64_t rx = sqlite3_step(q_rx) == SQLITE_ROW ? sqlite3_column_int64(q_rx, 0) : 0;
-	sqlite3_reset(q_rx);
-	int changed = !s->valid || rx != s->rx;
-	if (changed || now - s->count_at >= 2000 || now < s->count_at) {
-		int64_t n = sqlite3_step(q_count) == SQLITE_ROW ? sqlite3_column_int64(q_count, 0) : 0;
-		sqlite3_reset(q_count);
-		changed |= n != s->count;
-		s->count = n;
-		s->count_at = now;
-	}
-	s->rx = rx;
-	s->valid = 1;
-	return changed;
-}
 
 static int drills_init(struct view *v)
 {
@@ -87,16 +51,15 @@ static int drills_init(struct view *v)
 		return -1;
 	v->priv = d;
 	sqlite3 *db = v->env->db;
-	if (prep(db,
+	if (view_prepare(db,
 	         "SELECT backend, id, epoch, rev FROM drills "
 	         "ORDER BY (status = 'running') DESC, time DESC, id ASC, backend ASC LIMIT ?1",
 	         &d->q_list) ||
-	    prep(db, "SELECT count(*) FROM drills", &d->q_total) ||
-	    prep(db,
+	    view_prepare(db,
 	         "SELECT coalesce(title, ''), coalesce(kind, ''), coalesce(status, ''), time, data "
 	         "FROM drills WHERE backend = ?1 AND id = ?2",
 	         &d->q_one) ||
-	    prep(db, "SELECT coalesce(max(rx), 0) FROM drills", &d->q_rx))
+	    view_stamp_init(&d->st, db, "drills"))
 		return -1;
 	return 0;
 }
@@ -107,9 +70,8 @@ static void drills_fini(struct view *v)
 	if (!d)
 		return;
 	sqlite3_finalize(d->q_list);
-	sqlite3_finalize(d->q_total);
 	sqlite3_finalize(d->q_one);
-	sqlite3_finalize(d->q_rx);
+	view_stamp_fini(&d->st);
 	json_decref(d->doc);
 	free(d);
 	v->priv = NULL;
@@ -127,7 +89,7 @@ static void load_shown(struct drills *d)
 	    !strcmp(d->shown.epoch, want->epoch))
 		return;
 	if (!same_ref(&d->shown, want))
-		d->top = d->sel = 0;
+		d->at = (struct view_list){0, 0};
 	d->shown = *want;
 	json_decref(d->doc);
 	d->doc = NULL;
@@ -138,9 +100,9 @@ static void load_shown(struct drills *d)
 	sqlite3_bind_text(st, 1, want->backend, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, want->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		copy_col(d->name, sizeof d->name, st, 0);
-		copy_col(d->kind, sizeof d->kind, st, 1);
-		copy_col(d->phase, sizeof d->phase, st, 2);
+		view_copy_col(d->name, sizeof d->name, st, 0);
+		view_copy_col(d->kind, sizeof d->kind, st, 1);
+		view_copy_col(d->phase, sizeof d->phase, st, 2);
 		d->start = sqlite3_column_int64(st, 3);
 		const char *text = (const char *)sqlite3_column_text(st, 4);
 		json_t *doc = text ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 4), 0, NULL) : NULL;
@@ -158,7 +120,7 @@ static void load_shown(struct drills *d)
 static void drills_refresh(struct view *v)
 {
 	struct drills *d = v->priv;
-	if (!stamp_changed(&d->st, d->q_rx, d->q_total, v->env->now_ms) && d->loaded)
+	if (!view_stamp_changed(&d->st, v->env->now_ms) && d->loaded)
 		return;
 	d->loaded = 1;
 	d->total = d->st.count;
@@ -166,9 +128,9 @@ static void drills_refresh(struct view *v)
 	d->n = 0;
 	while (d->n < DRILLS_MAX && sqlite3_step(d->q_list) == SQLITE_ROW) {
 		struct drill_ref *r = &d->list[d->n++];
-		copy_col(r->backend, sizeof r->backend, d->q_list, 0);
-		copy_col(r->id, sizeof r->id, d->q_list, 1);
-		copy_col(r->epoch, sizeof r->epoch, d->q_list, 2);
+		view_copy_col(r->backend, sizeof r->backend, d->q_list, 0);
+		view_copy_col(r->id, sizeof r->id, d->q_list, 1);
+		view_copy_col(r->epoch, sizeof r->epoch, d->q_list, 2);
 		r->rev = sqlite3_column_int64(d->q_list, 3);
 	}
 	sqlite3_reset(d->q_list);
@@ -197,25 +159,6 @@ static int nparts(const struct drills *d)
 	return json_is_array(p) ? (int)json_array_size(p) : 0;
 }
 
-static void clamp(struct drills *d, int rows)
-{
-	int n = nparts(d);
-	if (d->sel >= n)
-		d->sel = n - 1;
-	if (d->sel < 0)
-		d->sel = 0;
-	if (rows < 1)
-		rows = 1;
-	if (d->sel < d->top)
-		d->top = d->sel;
-	if (d->sel >= d->top + rows)
-		d->top = d->sel - rows + 1;
-	if (d->top > n - rows)
-		d->top = n - rows;
-	if (d->top < 0)
-		d->top = 0;
-}
-
 static void switch_drill(struct drills *d, int step)
 {
 	if (d->n == 0)
@@ -231,31 +174,6 @@ static int drills_key(struct view *v, int key)
 	struct drills *d = v->priv;
 	int page = v->page > 0 ? v->page : 1;
 	switch (key) {
-	case KEY_DOWN:
-	case 'j':
-		d->sel++;
-		break;
-	case KEY_UP:
-	case 'k':
-		d->sel--;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		d->sel += page;
-		d->top += page;
-		break;
-	case KEY_PPAGE:
-		d->sel -= page;
-		d->top -= page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		d->sel = d->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		d->sel = d->top = nparts(d);
-		break;
 	case '[':
 		switch_drill(d, -1);
 		break;
@@ -263,9 +181,9 @@ static int drills_key(struct view *v, int key)
 		switch_drill(d, 1);
 		break;
 	default:
-		return 0;
+		return view_list_key(&d->at, key, page, nparts(d));
 	}
-	clamp(d, page);
+	view_list_clamp(&d->at, nparts(d), page);
 	return 1;
 }
 
@@ -358,6 +276,44 @@ static void draw_header(struct drills *d, int y, int x0, int w, int lines, int64
 
 enum { C_INST, C_TARGET, C_STATUS, C_PROBES, C_DETECT, C_REPORT, C_MITIGATE, C_N };
 
+static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t *at, char *buf, size_t n)
+{
+	const struct drills *d = ctx;
+	const json_t *p = json_array_get(json_object_get(d->doc, "participants"), (size_t)i);
+	int level = ROWS_NORMAL;
+	const char *s = buf;
+	json_t *inst = json_object_get(p, "institution");
+	switch (c) {
+	case C_INST:
+		s = json_string_value(json_object_get(inst, "name"));
+		if (!s)
+			s = json_string_value(json_object_get(inst, "id"));
+		break;
+	case C_TARGET:
+		s = json_string_value(json_object_get(p, "target"));
+		break;
+	case C_STATUS:
+		s = rows_participant_status(json_string_value(json_object_get(p, "status")), &level);
+		break;
+	case C_PROBES:
+		if (rows_probe_text(json_object_get(p, "probes"), w >= 26, buf, n) > 0)
+			level = ROWS_ERROR;
+		break;
+	case C_DETECT:
+	case C_REPORT:
+	case C_MITIGATE: {
+		static const char *keys[] = {"detected_at", "reported_at", "mitigated_at"};
+		const char *ts = json_string_value(json_object_get(p, keys[c - C_DETECT]));
+		int64_t at_ms = 0;
+		int have = ts && proto_time_parse(ts, &at_ms) == 0;
+		rows_step_offset(d->start, at_ms, have, buf, n);
+		break;
+	}
+	}
+	*at = view_level_attr(level, *at, selected);
+	return s;
+}
+
 static void drills_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct drills *d = v->priv;
@@ -365,22 +321,19 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	int64_t now = v->env->now_ms;
 	drills_refresh(v);
 
-	attr_t tattr = draw_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
 	if (d->n > 0)
 		snprintf(buf, sizeof buf, " Drills  %d/%lld  [ ] switch", d->cur + 1, (long long)d->total);
 	else
 		snprintf(buf, sizeof buf, " Drills  0");
-	draw_fill(r->y, r->x, r->w, tattr);
-	draw_label(r->y, r->x, r->w, tattr, buf);
+	view_draw_title(r, focused, buf);
 	if (r->h < 2)
 		return;
 	if (d->n == 0 || !d->doc) {
+		const char *why = d->n == 0
+		                      ? "No drills in the cache yet: waiting for the F-CERT backend."
+		                      : "This drill's data cannot be read (damaged in the cache): '[' or ']' for another.";
 		for (int y = r->y + 1; y < r->y + r->h; y++)
-			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
-		draw_text(r->y + 1, r->x + 1, r->w - 1, draw_attr(ROLE_DIM),
-		          d->n == 0
-		              ? "No drills in the cache yet: waiting for the F-CERT backend."
-		              : "This drill's data cannot be read (damaged in the cache): '[' or ']' for another.");
+			view_draw_blank(y, r, y == r->y + 1 ? why : NULL);
 		v->page = 0;
 		return;
 	}
@@ -391,7 +344,8 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	if (rows < 0)
 		rows = 0;
 	v->page = rows;
-	clamp(d, rows);
+	int n = nparts(d);
+	view_list_clamp(&d->at, n, rows);
 	if (y0 >= r->y + r->h)
 		return;
 
@@ -402,77 +356,8 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	    [C_MITIGATE] = {"MITIGATE", 8, 8, 58, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
-	attr_t hattr = draw_attr(ROLE_HEADER);
-	draw_fill(y0, r->x, r->w, hattr);
-	int x = r->x;
-	for (int c = 0; c < C_N; c++) {
-		if (!cols[c].w)
-			continue;
-		draw_text(y0, x, cols[c].w, hattr, cols[c].name);
-		x += cols[c].w + 1;
-	}
-
-	json_t *parts = json_object_get(d->doc, "participants");
-	int n = nparts(d);
-	for (int i = 0; i < rows; i++) {
-		int y = y0 + 1 + i, k = d->top + i;
-		if (k >= n) {
-			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
-			if (i == 0 && n == 0)
-				draw_text(y, r->x + 1, r->w - 1, draw_attr(ROLE_DIM), "No participants in this drill.");
-			continue;
-		}
-		json_t *p = json_array_get(parts, (size_t)k);
-		int selected = focused && k == d->sel;
-		attr_t base = draw_attr(selected ? ROLE_SELECTED : ROLE_NORMAL);
-		draw_fill(y, r->x, r->w, base);
-		x = r->x;
-		for (int c = 0; c < C_N; c++) {
-			int w = cols[c].w, level = ROWS_NORMAL;
-			if (!w)
-				continue;
-			const char *s = buf;
-			attr_t at = base;
-			json_t *inst = json_object_get(p, "institution");
-			switch (c) {
-			case C_INST:
-				s = json_string_value(json_object_get(inst, "name"));
-				if (!s)
-					s = json_string_value(json_object_get(inst, "id"));
-				break;
-			case C_TARGET:
-				s = json_string_value(json_object_get(p, "target"));
-				break;
-			case C_STATUS:
-				s = rows_participant_status(json_string_value(json_object_get(p, "status")), &level);
-				break;
-			case C_PROBES:
-				if (rows_probe_text(json_object_get(p, "probes"), w >= 26, buf, sizeof buf) > 0)
-					level = ROWS_ERROR;
-				break;
-			case C_DETECT:
-			case C_REPORT:
-			case C_MITIGATE: {
-				static const char *keys[] = {"detected_at", "reported_at", "mitigated_at"};
-				const char *ts = json_string_value(json_object_get(p, keys[c - C_DETECT]));
-				int64_t at_ms = 0;
-				int have = ts && proto_time_parse(ts, &at_ms) == 0;
-				rows_step_offset(d->start, at_ms, have, buf, sizeof buf);
-				break;
-			}
-			}
-			if (!s)
-				s = "-";
-			if (level == ROWS_ERROR)
-				at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
-			else if (level == ROWS_WARN)
-				at = draw_attr(ROLE_WARN) | (selected ? A_REVERSE : 0);
-			else if (level == ROWS_OK && !selected)
-				at = draw_attr(ROLE_OK);
-			draw_text(y, x, w, at, s);
-			x += w + 1;
-		}
-	}
+	view_draw_table(r, y0, rows, focused,
+	                &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, "No participants in this drill."});
 }
 
 static int drills_selected(struct view *v, struct view_sel *out)
@@ -480,15 +365,13 @@ static int drills_selected(struct view *v, struct view_sel *out)
 	struct drills *d = v->priv;
 	if (d->n == 0 || !d->shown.id[0])
 		return 0;
-	out->stream = PROTO_DRILLS;
-	snprintf(out->backend, sizeof out->backend, "%s", d->shown.backend);
-	snprintf(out->id, sizeof out->id, "%s", d->shown.id);
+	view_sel_set(out, PROTO_DRILLS, d->shown.backend, d->shown.id);
 	/* the selected participant, for a check-in */
 	out->sub[0] = '\0';
 	json_t *parts = d->doc ? json_object_get(d->doc, "participants") : NULL;
-	json_t *inst = json_object_get(json_array_get(parts, (size_t)d->sel), "institution");
+	json_t *inst = json_object_get(json_array_get(parts, (size_t)d->at.sel), "institution");
 	json_t *iid = json_object_get(inst, "id");
-	if (d->sel >= 0 && json_is_string(iid))
+	if (d->at.sel >= 0 && json_is_string(iid))
 		snprintf(out->sub, sizeof out->sub, "%s", json_string_value(iid));
 	return 1;
 }

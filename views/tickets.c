@@ -12,6 +12,7 @@
 
 #include "client/proto.h"
 #include "tui/text.h"
+#include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
 #include "views/view.h"
@@ -31,62 +32,29 @@ struct ticket_row {
 	double hours;
 	int have_hours, have_due;
 	int64_t due, opened, updated;
-};
-
-/* What the table looked like when the page was read. */
-struct stamp {
-	int64_t rx, count, count_at;
-	int valid;
+	/* the countdown, from each frame's clock */
+	char due_text[32];
+	int overdue, soon;
 };
 
 struct tickets {
 	int sort, reverse;
-	int64_t top, sel, total; /* positions in the sorted table */
+	struct view_list at; /* positions in the sorted table */
+	int64_t total;
 	int nrows;
 	struct ticket_row rows[TICKETS_MAX_ROWS];
 	/* what the loaded page was read for */
 	int loaded, l_sort, l_reverse, l_want;
 	int64_t l_top;
-	struct stamp st;
+	struct view_stamp st;
 	char sel_backend[64], sel_id[TICKETS_ID_MAX];
-	sqlite3_stmt *q_page[ROWS_SORT_COUNT][2], *q_total, *q_rx, *q_vendor;
+	sqlite3_stmt *q_page[ROWS_SORT_COUNT][2], *q_vendor;
+	int64_t now_ms; /* the frame being drawn, for the cells */
 };
 
 #define ROW_COLS                                                                                                       \
 	"backend, id, severity, tlp, coalesce(status, ''), coalesce(inst_name, inst_id, ''), coalesce(title, ''), "    \
 	"coalesce(assignee, ''), time, updated, data"
-
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
-static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* The cache's change counters: this connection's writes and other ones'. */
-/* Whether the table changed since the last look: its newest arrival (rx,
- * by index: cheap) every frame, its row count (which also catches deletes)
- * when rx moved or every 2 s. */
-static int stamp_changed(struct stamp *s, sqlite3_stmt *q_rx, sqlite3_stmt *q_count, int64_t now)
-{
-	int64_t rx = sqlite3_step(q_rx) == SQLITE_ROW ? sqlite3_column_int64(q_rx, 0) : 0;
-	sqlite3_reset(q_rx);
-	int changed = !s->valid || rx != s->rx;
-	if (changed || now - s->count_at >= 2000 || now < s->count_at) {
-		int64_t n = sqlite3_step(q_count) == SQLITE_ROW ? sqlite3_column_int64(q_count, 0) : 0;
-		sqlite3_reset(q_count);
-		changed |= n != s->count;
-		s->count = n;
-		s->count_at = now;
-	}
-	s->rx = rx;
-	s->valid = 1;
-	return changed;
-}
 
 static int tickets_init(struct view *v)
 {
@@ -100,12 +68,12 @@ static int tickets_init(struct view *v)
 		for (int r = 0; r < 2; r++) {
 			snprintf(sql, sizeof sql, "SELECT " ROW_COLS " FROM tickets ORDER BY %s LIMIT ?1 OFFSET ?2",
 			         rows_ticket_order(s, r));
-			if (prep(db, sql, &t->q_page[s][r]))
+			if (view_prepare(db, sql, &t->q_page[s][r]))
 				return -1;
 		}
-	if (prep(db, "SELECT count(*) FROM tickets", &t->q_total) ||
-	    prep(db, "SELECT coalesce(max(rx), 0) FROM tickets", &t->q_rx) ||
-	    prep(db, "SELECT title FROM vendors WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1", &t->q_vendor))
+	if (view_stamp_init(&t->st, db, "tickets") ||
+	    view_prepare(db, "SELECT title FROM vendors WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1",
+	                 &t->q_vendor))
 		return -1;
 	return 0;
 }
@@ -118,8 +86,7 @@ static void tickets_fini(struct view *v)
 	for (int s = 0; s < ROWS_SORT_COUNT; s++)
 		for (int r = 0; r < 2; r++)
 			sqlite3_finalize(t->q_page[s][r]);
-	sqlite3_finalize(t->q_total);
-	sqlite3_finalize(t->q_rx);
+	view_stamp_fini(&t->st);
 	sqlite3_finalize(t->q_vendor);
 	free(t);
 	v->priv = NULL;
@@ -149,7 +116,7 @@ static void read_data(struct tickets *t, sqlite3_stmt *st, int col, struct ticke
 		sqlite3_bind_text(t->q_vendor, 1, vid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(t->q_vendor, 2, r->backend, -1, SQLITE_STATIC);
 		if (sqlite3_step(t->q_vendor) == SQLITE_ROW && sqlite3_column_text(t->q_vendor, 0))
-			copy_col(r->vendor, sizeof r->vendor, t->q_vendor, 0);
+			view_copy_col(r->vendor, sizeof r->vendor, t->q_vendor, 0);
 		sqlite3_reset(t->q_vendor);
 		sqlite3_clear_bindings(t->q_vendor);
 	}
@@ -159,14 +126,14 @@ static void read_data(struct tickets *t, sqlite3_stmt *st, int col, struct ticke
 static void read_row(struct tickets *t, sqlite3_stmt *st, struct ticket_row *r)
 {
 	*r = (struct ticket_row){.sev = -1, .tlp = -1};
-	copy_col(r->backend, sizeof r->backend, st, 0);
-	copy_col(r->id, sizeof r->id, st, 1);
+	view_copy_col(r->backend, sizeof r->backend, st, 0);
+	view_copy_col(r->id, sizeof r->id, st, 1);
 	r->sev = sqlite3_column_int(st, 2);
 	r->tlp = sqlite3_column_int(st, 3);
-	copy_col(r->status, sizeof r->status, st, 4);
-	copy_col(r->inst, sizeof r->inst, st, 5);
-	copy_col(r->title, sizeof r->title, st, 6);
-	copy_col(r->assignee, sizeof r->assignee, st, 7);
+	view_copy_col(r->status, sizeof r->status, st, 4);
+	view_copy_col(r->inst, sizeof r->inst, st, 5);
+	view_copy_col(r->title, sizeof r->title, st, 6);
+	view_copy_col(r->assignee, sizeof r->assignee, st, 7);
 	r->opened = sqlite3_column_int64(st, 8);
 	r->updated = sqlite3_column_int64(st, 9);
 	read_data(t, st, 10, r);
@@ -176,7 +143,7 @@ static void load_page(struct tickets *t, int want)
 {
 	sqlite3_stmt *st = t->q_page[t->sort][t->reverse ? 1 : 0];
 	sqlite3_bind_int(st, 1, want);
-	sqlite3_bind_int64(st, 2, t->top);
+	sqlite3_bind_int64(st, 2, t->at.top);
 	t->nrows = 0;
 	while (t->nrows < want && sqlite3_step(st) == SQLITE_ROW)
 		read_row(t, st, &t->rows[t->nrows++]);
@@ -186,47 +153,28 @@ static void load_page(struct tickets *t, int want)
 	t->l_sort = t->sort;
 	t->l_reverse = t->reverse;
 	t->l_want = want;
-	t->l_top = t->top;
-}
-
-/* Keep the selection inside the table and the page around it. */
-static void clamp(struct tickets *t, int rows)
-{
-	if (t->sel >= t->total)
-		t->sel = t->total - 1;
-	if (t->sel < 0)
-		t->sel = 0;
-	if (rows < 1)
-		rows = 1;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + rows)
-		t->top = t->sel - rows + 1;
-	if (t->top > t->total - rows)
-		t->top = t->total - rows;
-	if (t->top < 0)
-		t->top = 0;
+	t->l_top = t->at.top;
 }
 
 static void tickets_refresh(struct view *v, int want)
 {
 	struct tickets *t = v->priv;
-	int changed = stamp_changed(&t->st, t->q_rx, t->q_total, v->env->now_ms) || !t->loaded;
+	int changed = view_stamp_changed(&t->st, v->env->now_ms) || !t->loaded;
 	t->total = t->st.count;
-	clamp(t, want);
-	if (changed || t->l_sort != t->sort || t->l_reverse != t->reverse || t->l_want != want || t->l_top != t->top)
+	view_list_clamp(&t->at, t->total, want);
+	if (changed || t->l_sort != t->sort || t->l_reverse != t->reverse || t->l_want != want || t->l_top != t->at.top)
 		load_page(t, want);
 	if (changed && t->sel_id[0]) {
 		/* The data moved under the selection: stay on the same ticket
 		 * while it is on this page. */
 		for (int i = 0; i < t->nrows; i++)
 			if (!strcmp(t->rows[i].id, t->sel_id) && !strcmp(t->rows[i].backend, t->sel_backend)) {
-				t->sel = t->top + i;
+				t->at.sel = t->at.top + i;
 				break;
 			}
 	}
-	if (t->sel - t->top >= 0 && t->sel - t->top < t->nrows) {
-		const struct ticket_row *r = &t->rows[t->sel - t->top];
+	if (t->at.sel - t->at.top >= 0 && t->at.sel - t->at.top < t->nrows) {
+		const struct ticket_row *r = &t->rows[t->at.sel - t->at.top];
 		snprintf(t->sel_id, sizeof t->sel_id, "%s", r->id);
 		snprintf(t->sel_backend, sizeof t->sel_backend, "%s", r->backend);
 	}
@@ -237,45 +185,20 @@ static int tickets_key(struct view *v, int key)
 	struct tickets *t = v->priv;
 	int page = v->page > 0 ? v->page : 1;
 	switch (key) {
-	case KEY_DOWN:
-	case 'j':
-		t->sel++;
-		break;
-	case KEY_UP:
-	case 'k':
-		t->sel--;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		t->sel += page;
-		t->top += page;
-		break;
-	case KEY_PPAGE:
-		t->sel -= page;
-		t->top -= page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		t->sel = t->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		t->sel = t->top = t->total;
-		break;
 	case 's':
 		t->sort = (t->sort + 1) % ROWS_SORT_COUNT;
 		t->reverse = 0;
-		t->sel = t->top = 0;
+		t->at.sel = t->at.top = 0;
 		break;
 	case 'S':
 		t->reverse = !t->reverse;
-		t->sel = t->top = 0;
+		t->at.sel = t->at.top = 0;
 		break;
 	default:
-		return 0;
+		if (!view_list_key(&t->at, key, page, t->total))
+			return 0;
 	}
 	t->sel_id[0] = '\0';
-	clamp(t, page);
 	return 1;
 }
 
@@ -299,10 +222,58 @@ static void fit_tail(const char *s, int w, char *out, size_t n)
 
 enum { C_MARK, C_ID, C_SEV, C_TLP, C_DUE, C_STATUS, C_INST, C_TITLE, C_ASSIGNEE, C_VENDOR, C_HOURS, C_UPD, C_N };
 
+static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t *at, char *buf, size_t n)
+{
+	const struct tickets *t = ctx;
+	const struct ticket_row *row = &t->rows[i];
+	switch (c) {
+	case C_MARK:
+		if (row->overdue)
+			*at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
+		return row->overdue ? "!" : "";
+	case C_ID:
+		fit_tail(row->id, w, buf, n);
+		return buf;
+	case C_SEV:
+		if (!selected)
+			*at = draw_attr(draw_sev_role(row->sev));
+		return fmt_sev_short(row->sev);
+	case C_TLP:
+		*at = draw_attr(draw_tlp_role(row->tlp));
+		return fmt_tlp_short(row->tlp);
+	case C_DUE:
+		if (row->overdue)
+			*at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
+		else if (row->soon && !selected)
+			*at = draw_attr(ROLE_WARN);
+		return row->due_text;
+	case C_STATUS:
+		return rows_ticket_status(row->status);
+	case C_INST:
+		return row->inst;
+	case C_TITLE:
+		return row->title;
+	case C_ASSIGNEE:
+		return row->assignee[0] ? row->assignee : "-";
+	case C_VENDOR:
+		return row->vendor[0] ? row->vendor : "-";
+	case C_HOURS:
+		if (!row->have_hours)
+			return "-";
+		rows_hours(row->hours, buf, n - 1);
+		strcat(buf, "h");
+		return buf;
+	case C_UPD:
+		fmt_time_short(row->updated, t->now_ms, buf, n);
+		return buf;
+	}
+	return buf;
+}
+
 static void tickets_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct tickets *t = v->priv;
-	char buf[TICKETS_ID_MAX * 3 + 8];
+	char buf[160];
 	int rows = r->h - 2;
 	if (rows < 0)
 		rows = 0;
@@ -312,18 +283,14 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 	tickets_refresh(v, rows);
 	int64_t now = v->env->now_ms;
 
-	attr_t tattr = draw_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
 	int desc = rows_ticket_sort_desc(t->sort, t->reverse);
 	const char *arrow = draw_ascii() ? (desc ? "v" : "^") : (desc ? "\u2193" : "\u2191");
 	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s", (long long)t->total, rows_ticket_sort_name(t->sort),
 	         arrow);
-	draw_fill(r->y, r->x, r->w, tattr);
-	int used = draw_label(r->y, r->x, r->w, tattr, buf);
+	int used = view_draw_title(r, focused, buf);
 	if (t->total > 0) {
-		snprintf(buf, sizeof buf, " %lld/%lld ", (long long)(t->sel + 1), (long long)t->total);
-		int w = (int)strlen(buf);
-		if (used + w < r->w)
-			draw_text(r->y, r->x + r->w - w, w, tattr, buf);
+		snprintf(buf, sizeof buf, " %lld/%lld ", (long long)(t->at.sel + 1), (long long)t->total);
+		view_draw_badge(r, used, view_title_attr(focused), buf);
 	}
 	if (r->h < 2)
 		return;
@@ -343,107 +310,26 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 	    [C_UPD] = {"UPDATED", 8, 11, 15, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
-
-	attr_t hattr = draw_attr(ROLE_HEADER);
-	draw_fill(r->y + 1, r->x, r->w, hattr);
-	int x = r->x;
-	for (int c = 0; c < C_N; c++) {
-		if (!cols[c].w)
-			continue;
-		draw_text(r->y + 1, x, cols[c].w, hattr, cols[c].name);
-		x += cols[c].w + 1;
+	t->now_ms = now;
+	for (int i = 0; i < t->nrows; i++) {
+		struct ticket_row *row = &t->rows[i];
+		row->overdue =
+		    rows_due_text(row->due, row->have_due, now, row->status, row->due_text, sizeof row->due_text);
+		row->soon = !row->overdue && row->have_due && !rows_ticket_done(row->status) &&
+		            rows_diff_ms(row->due, now) < 3600000;
 	}
-
-	for (int i = 0; i < rows; i++) {
-		int y = r->y + 2 + i;
-		if (i >= t->nrows) {
-			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
-			if (i == 0 && t->nrows == 0)
-				draw_text(y, r->x + 1, r->w - 1, draw_attr(ROLE_DIM),
-				          "No tickets in the cache yet: waiting for the F-CERT backend.");
-			continue;
-		}
-		const struct ticket_row *row = &t->rows[i];
-		int selected = focused && t->top + i == t->sel;
-		attr_t base = draw_attr(selected ? ROLE_SELECTED : ROLE_NORMAL);
-		char due[32];
-		int overdue = rows_due_text(row->due, row->have_due, now, row->status, due, sizeof due);
-		int soon = !overdue && row->have_due && !rows_ticket_done(row->status) &&
-		           rows_diff_ms(row->due, now) < 3600000;
-		draw_fill(y, r->x, r->w, base);
-		x = r->x;
-		for (int c = 0; c < C_N; c++) {
-			int w = cols[c].w;
-			if (!w)
-				continue;
-			attr_t at = base;
-			const char *s = buf;
-			switch (c) {
-			case C_MARK:
-				s = overdue ? "!" : "";
-				if (overdue)
-					at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
-				break;
-			case C_ID:
-				fit_tail(row->id, w, buf, sizeof buf);
-				break;
-			case C_SEV:
-				s = fmt_sev_short(row->sev);
-				if (!selected)
-					at = draw_attr(draw_sev_role(row->sev));
-				break;
-			case C_TLP:
-				s = fmt_tlp_short(row->tlp);
-				at = draw_attr(draw_tlp_role(row->tlp));
-				break;
-			case C_DUE:
-				s = due;
-				if (overdue)
-					at = draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
-				else if (soon && !selected)
-					at = draw_attr(ROLE_WARN);
-				break;
-			case C_STATUS:
-				s = rows_ticket_status(row->status);
-				break;
-			case C_INST:
-				s = row->inst;
-				break;
-			case C_TITLE:
-				s = row->title;
-				break;
-			case C_ASSIGNEE:
-				s = row->assignee[0] ? row->assignee : "-";
-				break;
-			case C_VENDOR:
-				s = row->vendor[0] ? row->vendor : "-";
-				break;
-			case C_HOURS:
-				if (row->have_hours) {
-					rows_hours(row->hours, buf, sizeof buf - 1);
-					strcat(buf, "h");
-				} else
-					s = "-";
-				break;
-			case C_UPD:
-				fmt_time_short(row->updated, now, buf, sizeof buf);
-				break;
-			}
-			draw_text(y, x, w, at, s);
-			x += w + 1;
-		}
-	}
+	view_draw_table(r, r->y + 1, rows, focused,
+	                &(struct view_table){cols, C_N, cell, t, 0, t->nrows, t->at.sel - t->at.top,
+	                                     "No tickets in the cache yet: waiting for the F-CERT backend."});
 }
 
 static int tickets_selected(struct view *v, struct view_sel *out)
 {
 	struct tickets *t = v->priv;
-	int64_t i = t->sel - t->top;
+	int64_t i = t->at.sel - t->at.top;
 	if (i < 0 || i >= t->nrows)
 		return 0;
-	out->stream = PROTO_TICKETS;
-	snprintf(out->backend, sizeof out->backend, "%s", t->rows[i].backend);
-	snprintf(out->id, sizeof out->id, "%s", t->rows[i].id);
+	view_sel_set(out, PROTO_TICKETS, t->rows[i].backend, t->rows[i].id);
 	return 1;
 }
 

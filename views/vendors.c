@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
 #include "views/view.h"
@@ -32,52 +33,18 @@ struct vendor_row {
 	struct rows_burn burn;
 };
 
-/* What the table looked like when the page was read. */
-struct stamp {
-	int64_t rx, count, count_at;
-	int valid;
-};
-
 struct vendors {
-	int64_t top, sel, total, nlow;
+	struct view_list at;
+	int64_t total, nlow;
 	int nrows;
 	struct vendor_row rows[VENDORS_MAX_ROWS];
 	int loaded, l_want;
 	int64_t l_top, l_at;
-	struct stamp st;
-	sqlite3_stmt *q_page, *q_total, *q_low, *q_rx;
+	struct view_stamp st;
+	sqlite3_stmt *q_page, *q_low;
+	int two;        /* this frame: two lines a contract */
+	int64_t now_ms; /* the frame being drawn, for the cells */
 };
-
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
-static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-/* Whether the table changed since the last look: its newest arrival (rx,
- * by index: cheap) every frame, its row count (which also catches deletes)
- * when rx moved or every 2 s. */
-static int stamp_changed(struct stamp *s, sqlite3_stmt *q_rx, sqlite3_stmt *q_count, int64_t now)
-{
-	int64_t rx = sqlite3_step(q_rx) == SQLITE_ROW ? sqlite3_column_int64(q_rx, 0) : 0;
-	sqlite3_reset(q_rx);
-	int changed = !s->valid || rx != s->rx;
-	if (changed || now - s->count_at >= 2000 || now < s->count_at) {
-		int64_t n = sqlite3_step(q_count) == SQLITE_ROW ? sqlite3_column_int64(q_count, 0) : 0;
-		sqlite3_reset(q_count);
-		changed |= n != s->count;
-		s->count = n;
-		s->count_at = now;
-	}
-	s->rx = rx;
-	s->valid = 1;
-	return changed;
-}
 
 static int vendors_init(struct view *v)
 {
@@ -88,17 +55,16 @@ static int vendors_init(struct view *v)
 	sqlite3 *db = v->env->db;
 	/* json_valid() first: json_extract() on a damaged row would fail the
 	 * whole count. */
-	if (prep(db,
+	if (view_prepare(db,
 	         "SELECT backend, id, coalesce(title, ''), data FROM vendors "
 	         "ORDER BY title, id, backend LIMIT ?1 OFFSET ?2",
 	         &a->q_page) ||
-	    prep(db,
+	    view_prepare(db,
 	         "SELECT count(*) FROM vendors WHERE json_valid(data) AND "
 	         "json_extract(data,'$.hours_total') - json_extract(data,'$.hours_used') - "
 	         "json_extract(data,'$.hours_reserved') < json_extract(data,'$.low_water')",
 	         &a->q_low) ||
-	    prep(db, "SELECT count(*) FROM vendors", &a->q_total) ||
-	    prep(db, "SELECT coalesce(max(rx), 0) FROM vendors", &a->q_rx))
+	    view_stamp_init(&a->st, db, "vendors"))
 		return -1;
 	return 0;
 }
@@ -109,9 +75,8 @@ static void vendors_fini(struct view *v)
 	if (!a)
 		return;
 	sqlite3_finalize(a->q_page);
-	sqlite3_finalize(a->q_total);
 	sqlite3_finalize(a->q_low);
-	sqlite3_finalize(a->q_rx);
+	view_stamp_fini(&a->st);
 	free(a);
 	v->priv = NULL;
 }
@@ -134,9 +99,9 @@ static int get_time(json_t *o, const char *key, int64_t *out)
 static void read_row(sqlite3_stmt *st, struct vendor_row *r, int64_t now)
 {
 	*r = (struct vendor_row){0};
-	copy_col(r->backend, sizeof r->backend, st, 0);
-	copy_col(r->id, sizeof r->id, st, 1);
-	copy_col(r->name, sizeof r->name, st, 2);
+	view_copy_col(r->backend, sizeof r->backend, st, 0);
+	view_copy_col(r->id, sizeof r->id, st, 1);
+	view_copy_col(r->name, sizeof r->name, st, 2);
 	const char *text = (const char *)sqlite3_column_text(st, 3);
 	json_t *d = text ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 3), 0, NULL) : NULL;
 	if (!json_is_object(d)) {
@@ -154,28 +119,10 @@ static void read_row(sqlite3_stmt *st, struct vendor_row *r, int64_t now)
 	json_decref(d);
 }
 
-static void clamp(struct vendors *a, int rows)
-{
-	if (a->sel >= a->total)
-		a->sel = a->total - 1;
-	if (a->sel < 0)
-		a->sel = 0;
-	if (rows < 1)
-		rows = 1;
-	if (a->sel < a->top)
-		a->top = a->sel;
-	if (a->sel >= a->top + rows)
-		a->top = a->sel - rows + 1;
-	if (a->top > a->total - rows)
-		a->top = a->total - rows;
-	if (a->top < 0)
-		a->top = 0;
-}
-
 static void refresh_count(struct view *v)
 {
 	struct vendors *a = v->priv;
-	if (!stamp_changed(&a->st, a->q_rx, a->q_total, v->env->now_ms) && a->loaded)
+	if (!view_stamp_changed(&a->st, v->env->now_ms) && a->loaded)
 		return;
 	a->loaded = 0; /* the page is read again too */
 	a->total = a->st.count;
@@ -187,56 +134,26 @@ static void refresh_page(struct view *v, int want)
 {
 	struct vendors *a = v->priv;
 	int64_t now = v->env->now_ms;
-	clamp(a, want);
-	if (a->loaded && a->l_want == want && a->l_top == a->top && now - a->l_at < VENDORS_RELOAD_MS && now >= a->l_at)
+	view_list_clamp(&a->at, a->total, want);
+	if (a->loaded && a->l_want == want && a->l_top == a->at.top && now - a->l_at < VENDORS_RELOAD_MS &&
+	    now >= a->l_at)
 		return;
 	sqlite3_bind_int(a->q_page, 1, want);
-	sqlite3_bind_int64(a->q_page, 2, a->top);
+	sqlite3_bind_int64(a->q_page, 2, a->at.top);
 	a->nrows = 0;
 	while (a->nrows < want && sqlite3_step(a->q_page) == SQLITE_ROW)
 		read_row(a->q_page, &a->rows[a->nrows++], now);
 	sqlite3_reset(a->q_page);
 	a->loaded = 1;
 	a->l_want = want;
-	a->l_top = a->top;
+	a->l_top = a->at.top;
 	a->l_at = now;
 }
 
 static int vendors_key(struct view *v, int key)
 {
 	struct vendors *a = v->priv;
-	int page = v->page > 0 ? v->page : 1;
-	switch (key) {
-	case KEY_DOWN:
-	case 'j':
-		a->sel++;
-		break;
-	case KEY_UP:
-	case 'k':
-		a->sel--;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		a->sel += page;
-		a->top += page;
-		break;
-	case KEY_PPAGE:
-		a->sel -= page;
-		a->top -= page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		a->sel = a->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		a->sel = a->top = a->total;
-		break;
-	default:
-		return 0;
-	}
-	clamp(a, page);
-	return 1;
+	return view_list_key(&a->at, key, v->page > 0 ? v->page : 1, a->total);
 }
 
 /* The columns of one line (or of the first line in two-line mode) and of
@@ -318,30 +235,13 @@ static void cell_text(const struct vendor_row *row, int c, int w, int two, int64
 	}
 }
 
-static attr_t level_attr(int level, attr_t base, int selected)
+static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t *at, char *buf, size_t n)
 {
-	switch (level) {
-	case ROWS_WARN:
-		return draw_attr(ROLE_WARN) | (selected ? A_REVERSE : 0);
-	case ROWS_ERROR:
-		return draw_attr(ROLE_ERROR) | (selected ? A_REVERSE : 0);
-	}
-	return base;
-}
-
-static void draw_cells(int y, int x0, const struct fmt_col *cols, const int *order, int n, const struct vendor_row *row,
-                       int two, int64_t now, attr_t base, int selected)
-{
-	char buf[2048];
-	int x = x0;
-	for (int k = 0; k < n; k++) {
-		int c = order[k], w = cols[c].w, level;
-		if (!w)
-			continue;
-		cell_text(row, c, w, two, now, buf, sizeof buf, &level);
-		draw_text(y, x, w, level_attr(level, base, selected), buf);
-		x += w + 1;
-	}
+	const struct vendors *a = ctx;
+	int level;
+	cell_text(&a->rows[i], c, w, a->two, a->now_ms, buf, n, &level);
+	*at = view_level_attr(level, *at, selected);
+	return buf;
 }
 
 static void vendors_draw(struct view *v, const struct rect *r, int focused)
@@ -360,15 +260,11 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 	v->page = rows;
 	refresh_page(v, rows);
 
-	attr_t tattr = draw_attr(focused ? ROLE_TITLE_FOCUS : ROLE_TITLE);
 	snprintf(buf, sizeof buf, " Vendor hours  %lld contract%s", (long long)a->total, a->total == 1 ? "" : "s");
-	draw_fill(r->y, r->x, r->w, tattr);
-	int used = draw_label(r->y, r->x, r->w, tattr, buf);
+	int used = view_draw_title(r, focused, buf);
 	if (a->nlow > 0) {
 		snprintf(buf, sizeof buf, " %lld LOW ", (long long)a->nlow);
-		int w = (int)strlen(buf);
-		if (used + w < r->w)
-			draw_text(r->y, r->x + r->w - w, w, draw_attr(ROLE_WARN) | A_REVERSE, buf);
+		view_draw_badge(r, used, draw_attr(ROLE_WARN) | A_REVERSE, buf);
 	}
 	if (r->h < 2)
 		return;
@@ -384,8 +280,7 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 	    [C_PENDING] = {"PENDING", 8, 13, 40, 0},
 	    [C_PERIOD] = {"PERIOD", 21, 22, 30, 0},
 	};
-	static const int order1[] = {C_NAME, C_FLAG, C_LEFT, C_GAUGE, C_HOURS, C_BURN, C_DRY, C_PENDING, C_PERIOD};
-	/* Two lines: name, flag, left, period, pending above; gauge, hours, burn, dry below. */
+	/* One line: every column in order. Two lines: name, flag, left, period, pending above; gauge, hours, burn, dry below. */
 	static const int top2[] = {C_NAME, C_FLAG, C_LEFT, C_PERIOD, C_PENDING};
 	static const int bottom2[] = {C_GAUGE, C_HOURS, C_BURN, C_DRY};
 	struct fmt_col l1[C_N], l2[C_N];
@@ -418,55 +313,44 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 		fmt_columns(l2, C_N, r->w - 2);
 	}
 
-	attr_t hattr = draw_attr(ROLE_HEADER);
-	draw_fill(r->y + 1, r->x, r->w, hattr);
-	{
-		const struct fmt_col *hc = two ? l1 : cols;
-		const int *ord = two ? top2 : order1;
-		int n = two ? (int)(sizeof top2 / sizeof top2[0]) : (int)(sizeof order1 / sizeof order1[0]);
-		int x = r->x;
-		for (int k = 0; k < n; k++) {
-			int c = ord[k];
-			if (!hc[c].w)
-				continue;
-			draw_text(r->y + 1, x, hc[c].w, hattr, hc[c].name);
-			x += hc[c].w + 1;
-		}
-	}
+	int ntop2 = (int)(sizeof top2 / sizeof top2[0]), nbottom2 = (int)(sizeof bottom2 / sizeof bottom2[0]);
+	if (two)
+		view_draw_headings(r->y + 1, r->x, r->w, l1, top2, ntop2);
+	else
+		view_draw_headings(r->y + 1, r->x, r->w, cols, NULL, C_N);
+
+	a->two = two;
+	a->now_ms = now;
 
 	for (int line = 0; line < lines; line++) {
 		int y = r->y + 2 + line;
 		int i = two ? line / 2 : line;
 		if (i >= a->nrows || i >= rows) {
-			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
-			if (line == 0 && a->nrows == 0)
-				draw_text(y, r->x + 1, r->w - 1, draw_attr(ROLE_DIM),
-				          "No vendor contracts in the cache yet: waiting for the F-CERT backend.");
+			view_draw_blank(y, r,
+			                line == 0 && a->nrows == 0
+			                    ? "No vendor contracts in the cache yet: waiting for the F-CERT backend."
+			                    : NULL);
 			continue;
 		}
-		const struct vendor_row *row = &a->rows[i];
-		int selected = focused && a->top + i == a->sel;
+		int selected = focused && a->at.top + i == a->at.sel;
 		attr_t base = draw_attr(selected ? ROLE_SELECTED : ROLE_NORMAL);
 		draw_fill(y, r->x, r->w, base);
 		if (!two)
-			draw_cells(y, r->x, cols, order1, C_N, row, 0, now, base, selected);
+			view_draw_cells(y, r->x, cols, NULL, C_N, cell, a, i, selected, base);
 		else if (line % 2 == 0)
-			draw_cells(y, r->x, l1, top2, (int)(sizeof top2 / sizeof top2[0]), row, 1, now, base, selected);
+			view_draw_cells(y, r->x, l1, top2, ntop2, cell, a, i, selected, base);
 		else
-			draw_cells(y, r->x + 2, l2, bottom2, (int)(sizeof bottom2 / sizeof bottom2[0]), row, 1, now,
-			           base, selected);
+			view_draw_cells(y, r->x + 2, l2, bottom2, nbottom2, cell, a, i, selected, base);
 	}
 }
 
 static int vendors_selected(struct view *v, struct view_sel *out)
 {
 	struct vendors *a = v->priv;
-	int64_t i = a->sel - a->top;
+	int64_t i = a->at.sel - a->at.top;
 	if (i < 0 || i >= a->nrows)
 		return 0;
-	out->stream = PROTO_VENDORS;
-	snprintf(out->backend, sizeof out->backend, "%s", a->rows[i].backend);
-	snprintf(out->id, sizeof out->id, "%s", a->rows[i].id);
+	view_sel_set(out, PROTO_VENDORS, a->rows[i].backend, a->rows[i].id);
 	return 1;
 }
 

@@ -1,0 +1,205 @@
+/* views/pager.c - keyset paging newest first; see pager.h. */
+#include "views/pager.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "views/common.h"
+
+int pager_init(struct pager *p, sqlite3 *db, const char *table, const char *cols, pager_read_fn *read, void *ctx)
+{
+	char sql[1024];
+	p->following = 1;
+	p->read = read;
+	p->ctx = ctx;
+	snprintf(sql, sizeof sql, "SELECT time, id, %s FROM %s ORDER BY time DESC, id DESC LIMIT ?1", cols, table);
+	if (view_prepare(db, sql, &p->q_newest))
+		return -1;
+	snprintf(sql, sizeof sql,
+	         "SELECT time, id, %s FROM %s WHERE (time, id) <= (?1, ?2) ORDER BY time DESC, id DESC LIMIT ?3", cols,
+	         table);
+	if (view_prepare(db, sql, &p->q_from))
+		return -1;
+	snprintf(sql, sizeof sql,
+	         "SELECT time, id FROM %s WHERE (time, id) > (?1, ?2) ORDER BY time ASC, id ASC LIMIT ?3", table);
+	if (view_prepare(db, sql, &p->q_above))
+		return -1;
+	snprintf(sql, sizeof sql, "SELECT time, id FROM %s ORDER BY time ASC, id ASC LIMIT ?1", table);
+	if (view_prepare(db, sql, &p->q_oldest))
+		return -1;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE (time, id) > (?1, ?2)", table);
+	return view_prepare(db, sql, &p->q_count_new);
+}
+
+void pager_fini(struct pager *p)
+{
+	sqlite3_finalize(p->q_newest);
+	sqlite3_finalize(p->q_from);
+	sqlite3_finalize(p->q_above);
+	sqlite3_finalize(p->q_oldest);
+	sqlite3_finalize(p->q_count_new);
+	p->q_newest = p->q_from = p->q_above = p->q_oldest = p->q_count_new = NULL;
+}
+
+static void read_key(sqlite3_stmt *st, struct pager_key *k)
+{
+	k->time = sqlite3_column_int64(st, 0);
+	view_copy_col(k->id, sizeof k->id, st, 1);
+}
+
+static void bind_top(struct pager *p, sqlite3_stmt *st)
+{
+	sqlite3_bind_int64(st, 1, p->top.time);
+	sqlite3_bind_text(st, 2, p->top.id, -1, SQLITE_STATIC);
+}
+
+static void anchor(struct pager *p, const struct pager_key *k)
+{
+	p->following = 0;
+	p->top = *k;
+}
+
+static void read_page(struct pager *p, int want)
+{
+	sqlite3_stmt *st;
+	if (p->following) {
+		st = p->q_newest;
+		sqlite3_bind_int(st, 1, want);
+	} else {
+		st = p->q_from;
+		bind_top(p, st);
+		sqlite3_bind_int(st, 3, want);
+	}
+	p->nrows = 0;
+	while (p->nrows < want && sqlite3_step(st) == SQLITE_ROW) {
+		read_key(st, &p->keys[p->nrows]);
+		p->read(p->ctx, st, p->nrows++);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (!p->following && p->nrows == 0) {
+		/* The anchor and everything below it is gone (purged): follow. */
+		p->following = 1;
+		read_page(p, want);
+	}
+}
+
+void pager_load(struct pager *p, int want)
+{
+	if (want > PAGER_MAX_ROWS)
+		want = PAGER_MAX_ROWS;
+	read_page(p, want);
+	if (p->sel >= p->nrows)
+		p->sel = p->nrows > 0 ? p->nrows - 1 : 0;
+	if (p->following && p->sel > 0 && p->nrows > 0)
+		anchor(p, &p->keys[0]);
+}
+
+int64_t pager_count_new(struct pager *p)
+{
+	if (p->following)
+		return 0;
+	sqlite3_stmt *st = p->q_count_new;
+	bind_top(p, st);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Leaving the newest row freezes the page where it is. */
+static void freeze(struct pager *p)
+{
+	if (p->following && p->nrows > 0)
+		anchor(p, &p->keys[0]);
+}
+
+/* The last of the (up to) k keys st gives; 0 when none. */
+static int last_key(sqlite3_stmt *st, struct pager_key *k)
+{
+	int got = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		read_key(st, k);
+		got++;
+	}
+	sqlite3_reset(st);
+	return got;
+}
+
+/* Move the top up by k rows; follow again when nothing is above. */
+static void scroll_up(struct pager *p, int k)
+{
+	if (p->following || k <= 0)
+		return;
+	struct pager_key key = {0, ""};
+	sqlite3_stmt *st = p->q_above;
+	bind_top(p, st);
+	sqlite3_bind_int(st, 3, k);
+	if (last_key(st, &key))
+		anchor(p, &key);
+}
+
+static void scroll_to_end(struct pager *p, int page)
+{
+	struct pager_key key = {0, ""};
+	sqlite3_bind_int(p->q_oldest, 1, page > 0 ? page : 1);
+	int got = last_key(p->q_oldest, &key);
+	if (got) {
+		anchor(p, &key);
+		p->sel = got - 1;
+	}
+}
+
+int pager_key(struct pager *p, int key, int page)
+{
+	switch (key) {
+	case KEY_DOWN:
+	case 'j':
+		freeze(p);
+		if (p->sel < p->nrows - 1)
+			p->sel++;
+		else if (p->nrows == page && p->nrows > 1)
+			anchor(p, &p->keys[1]);
+		return 1;
+	case KEY_UP:
+	case 'k':
+		if (p->sel > 0)
+			p->sel--;
+		else
+			scroll_up(p, 1);
+		return 1;
+	case KEY_NPAGE:
+	case ' ':
+		freeze(p);
+		if (p->nrows == page && p->nrows > 1)
+			anchor(p, &p->keys[p->nrows - 1]);
+		else
+			p->sel = p->nrows > 0 ? p->nrows - 1 : 0;
+		return 1;
+	case KEY_PPAGE:
+		if (p->following)
+			p->sel = 0;
+		else
+			scroll_up(p, page - 1 > 0 ? page - 1 : 1);
+		return 1;
+	case KEY_HOME:
+	case 'g':
+		p->following = 1;
+		p->sel = 0;
+		return 1;
+	case KEY_END:
+	case 'G':
+		scroll_to_end(p, page);
+		return 1;
+	}
+	return 0;
+}
+
+void pager_draw_badge(const struct pager *p, const struct rect *r, int used, attr_t tattr, int64_t fresh)
+{
+	char buf[64];
+	if (fresh > 0) {
+		snprintf(buf, sizeof buf, " %lld new %s (Home) ", (long long)fresh, draw_ascii() ? "^" : "\u2191");
+		view_draw_badge(r, used, draw_attr(ROLE_WARN) | A_REVERSE, buf);
+	} else if (!p->following)
+		view_draw_badge(r, used, tattr, " held ");
+}
