@@ -33,6 +33,7 @@ struct backend {
 	struct feed feed;
 	enum ws_state state;
 	int ever_live; /* has been live in this run: a drop is "stale" */
+	int established; /* the websocket of b->wsi is up (not just connecting) */
 	char auth[4200]; /* "Bearer <token>"; never logged */
 	char urlbuf[1024];
 	const char *host;
@@ -205,6 +206,7 @@ static void connection_gone(struct backend *b, struct lws *wsi, const char *why)
 	if (b->wsi && b->wsi != wsi)
 		return; /* a late callback of an older connection */
 	b->wsi = NULL;
+	b->established = 0;
 	tx_clear(b);
 	b->rx_len = 0;
 	b->rx_drop = 0;
@@ -232,6 +234,7 @@ static void connect_backend(struct backend *b)
 	i.pwsi = &b->wsi;
 	i.opaque_user_data = b;
 	i.retry_and_idle_policy = &lws_policy;
+	b->established = 0;
 	if (b->state != WS_STALE)
 		set_state(b, WS_CONNECTING);
 	log_info("%s: connecting to %s", b->conf->name, b->conf->url);
@@ -370,6 +373,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (!b)
 			return 0;
 		b->wsi = wsi;
+		b->established = 1;
 		{
 			/* Room for the backend to keep sending while a batch is
 			 * applied; at 50,000 alerts/s that is 35 MB/s. */
@@ -480,7 +484,9 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	int64_t now = ws_now_ms();
 	for (int i = 0; i < ws->n; i++) {
 		struct backend *b = &ws->b[i];
-		if (!b->wsi)
+		/* A connection still connecting or upgrading is lws's to time
+		 * out (timeout_secs); only an established one can be silent. */
+		if (!b->wsi || !b->established)
 			continue;
 		if (b->feed.phase == FEED_WAIT_HELLO && now - b->connected_ms > WS_HELLO_TIMEOUT_MS) {
 			set_detail(b, "no hello within %d s of the upgrade", WS_HELLO_TIMEOUT_MS / 1000);

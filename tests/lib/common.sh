@@ -98,7 +98,7 @@ pane_all() { tmux -S "$TMUX_SOCK" capture-pane -p -J -S -3000 -t "${1:-t}"; }
 soctop_pid() {
 	_pp=$(tmux -S "$TMUX_SOCK" display -p -t "${1:-t}" '#{pane_pid}' 2>/dev/null) || return 1
 	for _f in /proc/[0-9]*/stat; do
-		read -r _l < "$_f" 2>/dev/null || continue
+		{ read -r _l < "$_f"; } 2>/dev/null || continue
 		case $_l in *" (soctop) "*) ;; *) continue ;; esac
 		# fields: pid (comm) state ppid ...
 		set -- $_l
@@ -158,4 +158,27 @@ sanitizer_clean() {
 			{ grep -E -A20 'Sanitizer|runtime error' "$_f" | head -40 >&2; return 1; }
 	done
 	return 0
+}
+
+# state_seq STATEFILE BACKEND: the newest seq of BACKEND in a soctop-sim --state file.
+state_seq() {
+	sed -n -e "s/^{\"b\":\"$2\",\"type\":\"event\",\"seq\":\([0-9]*\).*/\1/p" \
+		-e "s/^{\"type\":\"meta\",\"b\":\"$2\",\"epoch\":\"[^\"]*\",\"seq\":\([0-9]*\)}.*/\1/p" "$1" |
+		sort -n | tail -1
+}
+
+# client_synced NAME FSOC_SEQ FCERT_SEQ: start_client NAME, wait until its
+# fsoc and fcert cursors are at those seqs, then quit it (status 0).
+client_synced() {
+	start_client "$1"
+	# (query only once soctop created the file: sqlite3 would create it 0644)
+	wait_for 60 sh -c "[ -s '$T/$1/cache.db' ] && [ \"\$(sqlite3 -cmd '.timeout 5000' '$T/$1/cache.db' \"select group_concat(seq) from (select seq from cursors where backend in ('fsoc','fcert') order by backend desc)\" 2>/dev/null)\" = '$2,$3' ]" ||
+		{ tail -5 "$T/$1/soctop.log" >&2; fail "client $1 never reached fsoc seq $2, fcert seq $3"; }
+	quit_soctop "$1"
+}
+
+# wait_soctop_pid [SESSION]: print soctop's pid once it is running (up to 10 s); fail if it never is.
+wait_soctop_pid() {
+	wait_for 10 soctop_pid "${1:-t}" || { pane_all "${1:-t}" >&2; fail "no soctop process in tmux session ${1:-t}"; }
+	soctop_pid "${1:-t}"
 }
