@@ -286,12 +286,18 @@ static void draw_prompt(struct ui *ui, int y, int w)
 	/* Choices and confirmations: the question reads from the left, the
 	 * answer part stays whole at the right edge. */
 	snprintf(line, sizeof line, p->kind == PROMPT_CHOICE ? " %s:" : " %s", p->label);
-	if (p->kind == PROMPT_CHOICE && text_width(value) > w / 2 && p->nchoices) {
+	if (p->kind == PROMPT_CHOICE && text_width(line) + 1 + text_width(value) > w && p->nchoices) {
 		snprintf(value, sizeof value, "%s %d/%d %s %s (arrows, 1-%d, Enter)", draw_ascii() ? "<" : "‹",
 			 p->choice + 1, p->nchoices, p->choices[p->choice], draw_ascii() ? ">" : "›", p->nchoices);
 		if (text_width(line) + text_width(value) + 2 > w) /* the hint goes first */
 			snprintf(value, sizeof value, "%s %d/%d %s %s", draw_ascii() ? "<" : "‹", p->choice + 1,
 				 p->nchoices, p->choices[p->choice], draw_ascii() ? ">" : "›");
+	}
+	if (text_width(line) + 1 + text_width(value) <= w) { /* it all fits: one line as written */
+		char whole[2700 + 1600];
+		snprintf(whole, sizeof whole, "%s %s", line, value);
+		draw_label(y, 0, w, at, whole);
+		return;
 	}
 	int vw = text_width(value) + 1;
 	if (vw > w - 12)
