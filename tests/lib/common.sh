@@ -94,15 +94,17 @@ db() { sqlite3 -cmd '.timeout 5000' "$T/state/cache.db" "$@"; }
 # pane_all [SESSION]: the pane's text including its scrollback.
 pane_all() { tmux -S "$TMUX_SOCK" capture-pane -p -J -S -3000 -t "${1:-t}"; }
 
-# soctop_pid [SESSION]: pid of the soctop process inside that tmux session.
+# soctop_pid [SESSION]: pid of the soctop process inside that tmux session
+# (the child of the pane's shell). Asked twice: one tmux query can fail
+# while the server is busy.
 soctop_pid() {
-	_pp=$(tmux -S "$TMUX_SOCK" display -p -t "${1:-t}" '#{pane_pid}' 2>/dev/null) || return 1
-	for _f in /proc/[0-9]*/stat; do
-		{ read -r _l < "$_f"; } 2>/dev/null || continue
-		case $_l in *" (soctop) "*) ;; *) continue ;; esac
-		# fields: pid (comm) state ppid ...
-		set -- $_l
-		[ "$4" = "$_pp" ] && { echo "$1"; return 0; }
+	for _try in 1 2 3; do
+		_pp=$(tmux -S "$TMUX_SOCK" display -p -t "${1:-t}" '#{pane_pid}' 2>/dev/null)
+		if [ -n "$_pp" ]; then
+			_sp=$(pgrep -P "$_pp" -x soctop | head -1)
+			[ -n "$_sp" ] && { echo "$_sp"; return 0; }
+		fi
+		sleep 0.1
 	done
 	return 1
 }
