@@ -579,6 +579,7 @@ static int cache_chmod_sidecars(struct cache *c)
  * readers) when the WAL passes CACHE_CKPT_PAGES after a commit. It touches
  * nothing but the database file and the flags below. */
 #define CACHE_CKPT_PAGES 1000
+#define CACHE_CKPT_RESTART_PAGES 2048 /* 64 MiB of 32 KiB pages */
 
 static void *cache_checkpointer(void *arg)
 {
@@ -589,6 +590,9 @@ static void *cache_checkpointer(void *arg)
 		return NULL;
 	}
 	sqlite3_busy_timeout(db, 1000);
+	/* A connection learns the journal mode on its first read; until then a
+	 * checkpoint is a silent no-op ("not in WAL mode"). */
+	sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	pthread_mutex_lock(&c->ckpt_mu);
 	while (!c->ckpt_stop) {
 		if (!c->ckpt_wanted)
@@ -596,8 +600,9 @@ static void *cache_checkpointer(void *arg)
 		int want = c->ckpt_wanted;
 		c->ckpt_wanted = 0;
 		pthread_mutex_unlock(&c->ckpt_mu);
-		if (want)
+		if (want) {
 			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		}
 		pthread_mutex_lock(&c->ckpt_mu);
 	}
 	pthread_mutex_unlock(&c->ckpt_mu);
@@ -608,9 +613,16 @@ static void *cache_checkpointer(void *arg)
 /* After every commit of the writing connection (sqlite3_wal_hook). */
 static int cache_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	(void)db;
 	(void)name;
 	struct cache *c = arg;
+	/* Under a steady feed a passive checkpoint seldom catches the last
+	 * frames, so the WAL would never start over. Past a bound the writer
+	 * itself restarts it, between two batches: the thread has copied most
+	 * frames already, so this is short. */
+	if (pages >= CACHE_CKPT_RESTART_PAGES) {
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+		return SQLITE_OK;
+	}
 	if (pages >= CACHE_CKPT_PAGES && c->ckpt_started) {
 		pthread_mutex_lock(&c->ckpt_mu);
 		c->ckpt_wanted = 1;
@@ -701,6 +713,7 @@ int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 	    cache_exec(c, "PRAGMA cache_size = -8192", "PRAGMA cache_size") < 0 ||
 	    cache_exec(c, "PRAGMA journal_mode = WAL", "PRAGMA journal_mode = WAL") < 0 ||
 	    cache_exec(c, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous = NORMAL") < 0 ||
+	    cache_exec(c, "PRAGMA journal_size_limit = 67108864", "PRAGMA journal_size_limit") < 0 ||
 	    cache_exec(c, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys = ON") < 0 || cache_migrate(c) < 0 ||
 	    cache_prepare_all(c) < 0 || cache_init_rx(c) < 0 ||
 	    /* A snapshot cannot continue across a restart. */
