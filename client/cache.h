@@ -48,6 +48,10 @@ sqlite3 *cache_db(struct cache *c);
 const char *cache_path(const struct cache *c);
 const char *cache_errmsg(const struct cache *c); /* last error, one line */
 
+/* The open write transaction: its age in ms (-1 when none is open) and
+ * the rows written in it, so the caller can batch commits by time and size. */
+int64_t cache_batch_age_ms(struct cache *c);
+int cache_batch_writes(const struct cache *c);
 /* Commit the open write transaction, if any. 0 or -1. */
 int cache_flush(struct cache *c);
 /* Roll back the open write transaction, if any (nothing half-applied). */
