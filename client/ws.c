@@ -209,6 +209,8 @@ static void connection_gone(struct backend *b, struct lws *wsi, const char *why)
 		return; /* a late callback of an older connection */
 	b->wsi = NULL;
 	b->established = 0;
+	/* What this connection delivered is committed now, not at the batch timer. */
+	ws_flush(b->ws);
 	tx_clear(b);
 	b->rx_len = 0;
 	b->rx_drop = 0;
@@ -357,6 +359,7 @@ static void deliver(struct backend *b, const char *msg, size_t len, int64_t now)
 		return;
 	}
 	if (b->feed.phase == FEED_LIVE && before != FEED_LIVE) {
+		ws_flush(b->ws); /* a snapshot or replay complete: commit it at once */
 		b->ever_live = 1;
 		b->retries = 0; /* lws never resets it for us */
 		set_state(b, WS_LIVE);

@@ -17,7 +17,10 @@ wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$T/state/cache.db' \"sel
 	fail "no live events after the snapshot"
 E1=$(cursor_of fsoc epoch); C1=$(cursor_of fcert epoch)
 stop_sim
-# what soctop held of the old epoch, once nothing more can arrive
+# what soctop held of the old epoch, once nothing more can arrive (soctop
+# commits what a connection delivered when it sees the connection end)
+wait_for 10 grep -q "fsoc: connection closed" "$T/soctop.log" || fail "soctop did not see the sim go"
+sleep 0.3
 db "select id from alerts where backend='fsoc' order by id" > "$T/old.alerts"
 db "select id || '|' || rev from tickets order by id" > "$T/old.tickets"
 [ -s "$T/old.alerts" ] && [ -s "$T/old.tickets" ] || fail "nothing cached from the first sim"
