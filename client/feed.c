@@ -57,10 +57,17 @@ void feed_connected(struct feed *f, int64_t now_ms)
 {
 	f->phase = FEED_WAIT_HELLO;
 	f->resub_pending = 0;
+	f->short_replays = 0;
 	f->server_epoch[0] = '\0';
 	f->heartbeat_s = 0;
 	f->last_msg_ms = now_ms;
 	f->last_live_ms = now_ms;
+}
+
+void feed_disconnected(struct feed *f)
+{
+	f->phase = FEED_WAIT_HELLO;
+	f->resub_pending = 0;
 }
 
 static int send_subscribe(struct feed *f)
@@ -98,6 +105,7 @@ static int on_hello(struct feed *f, const struct proto_msg *m, int64_t now_ms)
 	f->streams = m->streams;
 	f->heartbeat_s = m->heartbeat_s;
 	f->phase = FEED_WAIT_ANSWER;
+	f->resub_pending = 1; /* no second subscribe until this one is answered */
 	log_info("%s: hello from %s, epoch %s, heartbeat %ds; subscribing %s", f->backend,
 		 f->server[0] ? f->server : "?", f->server_epoch, f->heartbeat_s,
 		 f->have_cursor ? "with cursor" : "without cursor");
@@ -148,7 +156,8 @@ static int on_event(struct feed *f, const struct proto_msg *m, int valid, const 
 	if (!m->has_seq || f->phase != FEED_LIVE || !f->have_cursor) {
 		/* Outside a snapshot an event must carry a seq, and before the
 		 * subscription is answered there is nothing to number it against. */
-		if (!m->has_seq || f->phase == FEED_SNAPSHOT || !f->have_cursor) {
+		if (!m->has_seq || f->phase != FEED_WAIT_ANSWER || !f->have_cursor ||
+		    strcmp(f->server_epoch, f->epoch) != 0) {
 			f->st.invalid++;
 			feed_problem(f, now_ms, "event %s out of place (phase %d)%s", m->ent.id ? m->ent.id : "?",
 				     (int)f->phase, m->has_seq ? "" : ", no seq");
@@ -219,6 +228,11 @@ static int on_snapshot_end(struct feed *f, const struct proto_msg *m, int64_t no
 
 static int on_resumed(struct feed *f, const struct proto_msg *m, int64_t now_ms)
 {
+	if (!f->resub_pending || f->phase == FEED_WAIT_HELLO || f->phase == FEED_SNAPSHOT) {
+		f->st.invalid++;
+		feed_problem(f, now_ms, "resumed without an unanswered subscribe (phase %d)", (int)f->phase);
+		return FEED_CONTINUE;
+	}
 	if (!f->have_cursor || strcmp(m->epoch, f->epoch) != 0) {
 		f->st.invalid++;
 		feed_problem(f, now_ms, "resumed in epoch %s, but the cursor is in epoch %s", m->epoch,
@@ -229,8 +243,18 @@ static int on_resumed(struct feed *f, const struct proto_msg *m, int64_t now_ms)
 	f->resub_pending = 0;
 	f->st.resumes++;
 	f->last_live_ms = now_ms;
-	if (m->seq > f->seq)
+	if (m->seq > f->seq) {
+		/* A backend that keeps replaying short would have us re-subscribe
+		 * at network speed: after a few, drop the connection and let the
+		 * back-off pace the retries. */
+		if (++f->short_replays > 3) {
+			f->short_replays = 0;
+			feed_problem(f, now_ms, "replays keep ending short of seq %lld: reconnecting", (long long)m->seq);
+			return FEED_CLOSE;
+		}
 		return resubscribe(f, now_ms, "replay ended short", m->seq);
+	}
+	f->short_replays = 0;
 	return FEED_CONTINUE;
 }
 
@@ -239,8 +263,14 @@ static int on_heartbeat(struct feed *f, const struct proto_msg *m, int64_t now_m
 	if (f->phase != FEED_LIVE)
 		return FEED_CONTINUE;
 	f->last_live_ms = now_ms;
-	if (m->seq > f->seq)
+	if (m->seq > f->seq && !f->resub_pending) {
+		if (++f->short_replays > 3) {
+			f->short_replays = 0;
+			feed_problem(f, now_ms, "heartbeats keep running ahead (seq %lld): reconnecting", (long long)m->seq);
+			return FEED_CLOSE;
+		}
 		return resubscribe(f, now_ms, "heartbeat ahead of the last event", m->seq);
+	}
 	return FEED_CONTINUE;
 }
 

@@ -56,7 +56,8 @@ struct feed {
 	char operator_name[64];
 	unsigned streams;
 	int heartbeat_s;
-	int resub_pending; /* a re-subscribe is unanswered */
+	int resub_pending; /* a subscribe is unanswered */
+	int short_replays; /* replays/heartbeats ahead in a row without catching up */
 	char snap_epoch[PROTO_MAX_EPOCH + 1];
 	int64_t snap_seq;
 	int64_t last_msg_ms; /* last message of any kind (for staleness) */
@@ -74,6 +75,8 @@ enum feed_verdict { FEED_CONTINUE = 0, FEED_CLOSE = -1 };
 int feed_init(struct feed *f, const char *backend, struct cache *cache, feed_send_fn send, void *ctx);
 /* A new connection is up: wait for hello. */
 void feed_connected(struct feed *f, int64_t now_ms);
+/* The connection is gone: nothing is live until the next hello. */
+void feed_disconnected(struct feed *f);
 /* One reassembled text message. FEED_CLOSE asks the caller to drop the
  * connection (it reconnects with back-off and resumes from the cursor). */
 int feed_handle(struct feed *f, const char *buf, size_t len, int64_t now_ms);

@@ -17,6 +17,7 @@
 
 #define WS_HELLO_TIMEOUT_MS 10000 /* upgraded but silent: give up on it */
 #define WS_RETRY_CAP_MS 30000
+#define WS_RETRY_RESET_MS 30000
 #define WS_TX_MAX 256 /* queued outbound messages per connection */
 
 struct txmsg {
@@ -34,6 +35,7 @@ struct backend {
 	enum ws_state state;
 	int ever_live; /* has been live in this run: a drop is "stale" */
 	int established; /* the websocket of b->wsi is up (not just connecting) */
+	int64_t live_since_ms; /* when this connection went live; 0 when not */
 	char auth[4200]; /* "Bearer <token>"; never logged */
 	char urlbuf[1024];
 	const char *host;
@@ -82,6 +84,7 @@ struct ws {
 	int n;
 	int changes;
 	int broken;
+	int destroying; /* ws_destroy() runs: closing callbacks must not re-arm */
 	lws_sorted_usec_list_t sul_tick;
 	lws_sorted_usec_list_t sul_batch;
 	int batch_timer_armed;
@@ -209,13 +212,19 @@ static void connection_gone(struct backend *b, struct lws *wsi, const char *why)
 		return; /* a late callback of an older connection */
 	b->wsi = NULL;
 	b->established = 0;
+	b->live_since_ms = 0;
+	if (b->feed.phase == FEED_SNAPSHOT)
+		cache_snapshot_abort(b->ws->cache, b->conf->name);
+	/* Nothing is live until the next hello: no action may go out before
+	 * the next subscribe. */
+	feed_disconnected(&b->feed);
+	if (b->ws->destroying)
+		return;
 	/* What this connection delivered is committed now, not at the batch timer. */
 	ws_flush(b->ws);
 	tx_clear(b);
 	b->rx_len = 0;
 	b->rx_drop = 0;
-	if (b->feed.phase == FEED_SNAPSHOT)
-		cache_snapshot_abort(b->ws->cache, b->conf->name);
 	if (why && why[0])
 		set_detail(b, "%s", why);
 	schedule_retry(b);
@@ -272,10 +281,10 @@ static int refused_status(struct lws *wsi, const char *text)
 	int st = wsi ? (int)lws_http_client_http_response(wsi) : 0;
 	if (st == 401 || st == 403)
 		return st;
-	if (text && (strstr(text, "401") || strstr(text, "nauthorized")))
+	/* lws's own words for a 401 when it does not keep the status; no
+	 * looser match, or a TLS error text could lock a backend out. */
+	if (text && strstr(text, "ws upgrade unauthorized"))
 		return 401;
-	if (text && (strstr(text, "403") || strstr(text, "orbidden")))
-		return 403;
 	return st;
 }
 
@@ -361,7 +370,7 @@ static void deliver(struct backend *b, const char *msg, size_t len, int64_t now)
 	if (b->feed.phase == FEED_LIVE && before != FEED_LIVE) {
 		ws_flush(b->ws); /* a snapshot or replay complete: commit it at once */
 		b->ever_live = 1;
-		b->retries = 0; /* lws never resets it for us */
+		b->live_since_ms = now;
 		set_state(b, WS_LIVE);
 		b->detail[0] = '\0';
 		drain_outbox(b);
@@ -397,6 +406,7 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 			return 0;
 		b->wsi = wsi;
 		b->established = 1;
+		tx_clear(b); /* nothing queued for an earlier connection goes out here */
 		{
 			/* Room for the backend to keep sending while a batch is
 			 * applied; at 50,000 alerts/s that is 35 MB/s. */
@@ -511,6 +521,11 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		 * out (timeout_secs); only an established one can be silent. */
 		if (!b->wsi || !b->established)
 			continue;
+		/* The back-off starts over only after a connection has held for a
+		 * while (lws never resets it); a backend that drops every session
+		 * right after it goes live still gets paced retries. */
+		if (b->live_since_ms && now - b->live_since_ms > WS_RETRY_RESET_MS)
+			b->retries = 0;
 		if (b->feed.phase == FEED_WAIT_HELLO && now - b->connected_ms > WS_HELLO_TIMEOUT_MS) {
 			set_detail(b, "no hello within %d s of the upgrade", WS_HELLO_TIMEOUT_MS / 1000);
 			lws_set_timeout(b->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -660,6 +675,7 @@ void ws_destroy(struct ws *ws)
 		return;
 	if (ws->cache)
 		ws_flush(ws);
+	ws->destroying = 1;
 	for (int i = 0; i < ws->n; i++) {
 		const struct feed *f = &ws->b[i].feed;
 		log_info("stats %s: msgs=%llu applied=%llu stale_rev=%llu dup_seq=%llu invalid=%llu gaps=%llu "
@@ -671,8 +687,15 @@ void ws_destroy(struct ws *ws)
 			 (unsigned long long)f->st.unknown, (unsigned long long)f->st.errors,
 			 (unsigned long long)f->st.results, f->have_cursor ? f->epoch : "-", (long long)f->seq);
 	}
-	if (ws->ctx)
+	if (ws->ctx) {
+		for (int i = 0; i < ws->n; i++)
+			lws_sul_cancel(&ws->b[i].sul_retry);
+		lws_sul_cancel(&ws->sul_tick);
+		lws_sul_cancel(&ws->sul_batch);
+		for (int i = 0; i < WS_MAX_TIMERS; i++)
+			lws_sul_cancel(&ws->timers[i].sul);
 		lws_context_destroy(ws->ctx);
+	}
 	for (int i = 0; i < ws->n; i++) {
 		tx_clear(&ws->b[i]);
 		free(ws->b[i].rx);
@@ -831,7 +854,7 @@ int ws_action(struct ws *ws, const char *backend, const char *op, const char *ta
 	}
 	if (action_id_out)
 		snprintf(action_id_out, idlen, "%s", id);
-	if (b->wsi && b->feed.phase == FEED_LIVE)
+	if (b->wsi && b->established && b->feed.phase == FEED_LIVE)
 		drain_outbox(b);
 	ws->changes = 1;
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ struct ui {
 	int dirty;
 	int full; /* clear and repaint everything */
 	int frame_timer_armed;
+	int empty_reads; /* input wake-ups in a row that gave no key */
 	int64_t last_frame_ms;
 	int min_frame_ms;
 	/* redraw accounting, reported in the log at exit */
@@ -456,8 +458,14 @@ static void vendor_choices(struct ui *ui, char *out, size_t n)
 	sqlite3_stmt *st;
 	size_t used = 0;
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(ui->env.db, "SELECT id FROM vendors ORDER BY id LIMIT 12", -1, &st, NULL) != SQLITE_OK)
+	/* The ticket's own backend's contracts; ids that cannot be offered
+	 * whole in a choice are left out rather than cut. */
+	if (sqlite3_prepare_v2(ui->env.db,
+			       "SELECT id FROM vendors WHERE backend = ?1 AND instr(id, ',') = 0 AND length(id) < 60 "
+			       "ORDER BY id LIMIT 12",
+			       -1, &st, NULL) != SQLITE_OK)
 		return;
+	sqlite3_bind_text(st, 1, ui->act_sel.backend, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		int k = snprintf(out + used, n - used, "%s%s", used ? "," : "", id ? id : "");
@@ -695,10 +703,16 @@ static int on_input(void *arg)
 		if (ui->quit)
 			break;
 	}
-	if (!got) {
-		/* Readable but nothing to read: the terminal is gone (EOF/EIO). */
-		int avail = 0;
-		if (ioctl(STDIN_FILENO, FIONREAD, &avail) < 0 || avail == 0) {
+	if (got) {
+		ui->empty_reads = 0;
+	} else {
+		/* Readable but no key: either ncurses holds the first bytes of a
+		 * character or sequence split across reads (CJK input over ssh),
+		 * or the terminal is gone. Only a hangup or error says gone; a
+		 * long run of empty wake-ups (end of file) says so too. */
+		struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+		int hup = poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
+		if (hup || ++ui->empty_reads > 50) {
 			log_warn("terminal lost (end of input): exiting");
 			ui->quit = 1;
 			ui->status = 1;

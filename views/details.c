@@ -12,6 +12,7 @@
 
 #define DETAILS_MAX_LINES 600
 #define DETAILS_LINE 512
+#define DETAILS_MAX_LINKS 100 /* linked items looked up per build */
 
 struct dline {
 	char text[DETAILS_LINE];
@@ -198,6 +199,8 @@ static void add_field(struct details *d, const char *prefix, const char *k, json
 
 static void add_link(struct details *d, enum proto_stream stream, const char *backend, const char *id)
 {
+	if (d->n >= DETAILS_MAX_LINES)
+		return; /* the pane is full: no more lookups */
 	sqlite3_stmt *st;
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT title, status, backend FROM %s WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1",
@@ -309,15 +312,28 @@ static void build(struct details *d)
 		json_t *e;
 		add(d, ROLE_NORMAL, "%s", "");
 		add(d, ROLE_HEADER, "Alerts (%zu)", json_is_array(ids) ? json_array_size(ids) : (size_t)0);
-		json_array_foreach(ids, i, e) if (json_is_string(e)) add_link(d, PROTO_ALERTS, "", json_string_value(e));
+		json_array_foreach(ids, i, e)
+		{
+			if (i >= DETAILS_MAX_LINKS) {
+				add(d, ROLE_DIM, "  … %zu more", json_array_size(ids) - i);
+				break;
+			}
+			if (json_is_string(e))
+				add_link(d, PROTO_ALERTS, "", json_string_value(e));
+		}
 		if (sqlite3_prepare_v2(d->env->db, "SELECT id FROM alerts WHERE ticket_id = ?1 ORDER BY time DESC LIMIT 50",
 				       -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, d->sel.id, -1, SQLITE_STATIC);
 			while (sqlite3_step(st) == SQLITE_ROW) {
 				const char *id = (const char *)sqlite3_column_text(st, 0);
 				int dup = 0;
-				json_array_foreach(ids, i, e) if (json_is_string(e) && id &&
-								  strcmp(json_string_value(e), id) == 0) dup = 1;
+				json_array_foreach(ids, i, e)
+				{
+					if (i >= DETAILS_MAX_LINKS)
+						break;
+					if (json_is_string(e) && id && strcmp(json_string_value(e), id) == 0)
+						dup = 1;
+				}
 				if (id && !dup)
 					add_link(d, PROTO_ALERTS, "", id);
 			}

@@ -296,8 +296,31 @@ static void test_epoch_change_snapshot_replaces(void **state)
 static void test_resumed_wrong_epoch_closes(void **state)
 {
 	struct harness *h = *state;
+	char buf[1024];
 	snapshot_to_live(h, "e1", 5);
+	/* unsolicited: no subscribe is unanswered, so it is counted and ignored */
+	assert_int_equal(feed_str(h, "{\"type\":\"resumed\",\"epoch\":\"e1\",\"seq\":5}"), FEED_CONTINUE);
+	assert_int_equal(h->feed.st.invalid, 1);
+	assert_int_equal(h->feed.st.resumes, 0);
+	/* after a gap's re-subscribe, a resume in another epoch closes */
+	alert_event(buf, sizeof buf, 9, "AL-9", 1, "gap");
+	feed_str(h, buf);
+	assert_int_equal(h->feed.resub_pending, 1);
 	assert_int_equal(feed_str(h, "{\"type\":\"resumed\",\"epoch\":\"zz\",\"seq\":5}"), FEED_CLOSE);
+}
+
+/* A backend whose replays always end short is not re-subscribed to forever. */
+static void test_short_replays_bounded(void **state)
+{
+	struct harness *h = *state;
+	snapshot_to_live(h, "e1", 5);
+	int closed = 0;
+	for (int i = 0; i < 10 && !closed; i++) {
+		feed_str(h, "{\"type\":\"heartbeat\",\"seq\":9}");
+		closed = feed_str(h, "{\"type\":\"resumed\",\"epoch\":\"e1\",\"seq\":9}") == FEED_CLOSE;
+	}
+	assert_true(closed);
+	assert_true(h->nsent <= 6);
 }
 
 static void test_problem_text_is_sanitised(void **state)
@@ -358,6 +381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reconnect_resumes_with_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_epoch_change_snapshot_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resumed_wrong_epoch_closes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_replays_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_problem_text_is_sanitised, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_before_subscription_answer_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_end_mismatch_closes_and_applies_nothing, setup, teardown),
