@@ -537,7 +537,7 @@ static int cache_prepare_all(struct cache *c)
 			  "WHERE action_id = ?1 AND state IN ('queued', 'sent')") < 0 ||
 	    cache_prepare(c, &c->outbox_result,
 			  "UPDATE outbox SET state = ?2, result_code = ?3, result_message = ?4 "
-			  "WHERE action_id = ?1 AND state IN ('queued', 'sent')") < 0 ||
+			  "WHERE action_id = ?1 AND backend = ?5 AND state IN ('queued', 'sent')") < 0 ||
 	    cache_prepare(c, &c->outbox_pending,
 			  "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sent') "
 			  "AND (?1 IS NULL OR backend = ?1)") < 0)
@@ -1353,7 +1353,8 @@ int cache_outbox_mark_sent(struct cache *c, const char *action_id)
 	return 0;
 }
 
-int cache_outbox_result(struct cache *c, const char *action_id, int ok, const char *code, const char *message)
+int cache_outbox_result(struct cache *c, const char *backend, const char *action_id, int ok, const char *code,
+			const char *message)
 {
 	if (!action_id) {
 		cache_seterr(c, "cache_outbox_result: no action_id");
@@ -1366,6 +1367,7 @@ int cache_outbox_result(struct cache *c, const char *action_id, int ok, const ch
 	rc |= cache_bind_text(st, 2, ok ? "done" : "refused");
 	rc |= cache_bind_text(st, 3, ok ? NULL : code);
 	rc |= cache_bind_text(st, 4, ok ? NULL : message);
+	rc |= cache_bind_text(st, 5, backend);
 	if (rc != SQLITE_OK) {
 		cache_bind_fail(c, st, action_id);
 		cache_batch_fail(c);

@@ -109,8 +109,11 @@ int cache_outbox_add(struct cache *c, const char *backend, const char *action_id
  * after_id. 1 found, 0 none, -1 error. */
 int cache_outbox_next(struct cache *c, const char *backend, int64_t after_id, struct cache_action *out);
 int cache_outbox_mark_sent(struct cache *c, const char *action_id);
-/* Record the backend's result: ok -> 'done', else 'refused' with reason. */
-int cache_outbox_result(struct cache *c, const char *action_id, int ok, const char *code, const char *message);
+/* Record backend's result for one of its own actions: ok -> 'done', else
+ * 'refused' with the reason. A result naming another backend's action
+ * changes nothing. */
+int cache_outbox_result(struct cache *c, const char *backend, const char *action_id, int ok, const char *code,
+			const char *message);
 int64_t cache_outbox_pending(struct cache *c, const char *backend); /* queued + sent; backend NULL = all */
 void cache_action_clear(struct cache_action *a);
 

@@ -277,7 +277,7 @@ static int on_heartbeat(struct feed *f, const struct proto_msg *m, int64_t now_m
 static int on_result(struct feed *f, const struct proto_msg *m, int64_t now_ms)
 {
 	f->st.results++;
-	if (cache_outbox_result(f->cache, m->action_id, m->ok, m->code, m->message) < 0) {
+	if (cache_outbox_result(f->cache, f->backend, m->action_id, m->ok, m->code, m->message) < 0) {
 		feed_problem(f, now_ms, "recording result of %s failed: %s", m->action_id, cache_errmsg(f->cache));
 		return FEED_CLOSE;
 	}

@@ -779,6 +779,9 @@ int ws_flush(struct ws *ws)
 		for (int i = 0; i < ws->n; i++) {
 			struct backend *b = &ws->b[i];
 			feed_reload_cursor(&b->feed);
+			/* Until the connection is gone, nothing more of it applies
+			 * (a snapshot's stage was rolled back with the rest). */
+			feed_disconnected(&b->feed);
 			feed_problem(&b->feed, ws_now_ms(), "cache commit failed: %s", cache_errmsg(ws->cache));
 			if (b->wsi)
 				lws_set_timeout(b->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);

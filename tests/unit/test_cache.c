@@ -948,8 +948,11 @@ static void test_outbox_order_and_states(void **state)
 	cache_action_clear(&a);
 	assert_int_equal(cache_outbox_pending(c, "fcert"), 3);
 
-	assert_int_equal(cache_outbox_result(c, "act-1", 1, NULL, NULL), 0);
-	assert_int_equal(cache_outbox_result(c, "act-2", 0, "conflict", "ticket already closed"), 0);
+	/* a result from another backend cannot settle fcert's action */
+	assert_int_equal(cache_outbox_result(c, "fsoc", "act-1", 0, "conflict", "spoofed"), 0);
+	assert_int_equal(q_int(c, "SELECT count(*) FROM outbox WHERE action_id = 'act-1' AND state = 'sent'"), 1);
+	assert_int_equal(cache_outbox_result(c, "fcert", "act-1", 1, NULL, NULL), 0);
+	assert_int_equal(cache_outbox_result(c, "fcert", "act-2", 0, "conflict", "ticket already closed"), 0);
 	assert_int_equal(cache_outbox_pending(c, "fcert"), 1);
 	assert_int_equal(cache_outbox_pending(c, "fsoc"), 1);
 	assert_int_equal(cache_outbox_next(c, "fcert", 0, &a), 1);
@@ -966,7 +969,7 @@ static void test_outbox_order_and_states(void **state)
 				  "AND result_code = 'conflict' AND result_message = 'ticket already closed'"),
 			 1);
 	/* A second result does not overwrite the first. */
-	assert_int_equal(cache_outbox_result(c, "act-2", 1, NULL, NULL), 0);
+	assert_int_equal(cache_outbox_result(c, "fcert", "act-2", 1, NULL, NULL), 0);
 	assert_int_equal(q_int(c, "SELECT count(*) FROM outbox WHERE state = 'refused'"), 1);
 	assert_int_equal(cache_flush(c), 0);
 }
