@@ -61,7 +61,6 @@ void feed_connected(struct feed *f, int64_t now_ms)
 	f->server_epoch[0] = '\0';
 	f->heartbeat_s = 0;
 	f->last_msg_ms = now_ms;
-	f->last_live_ms = now_ms;
 }
 
 void feed_disconnected(struct feed *f)
@@ -171,7 +170,6 @@ static int on_event(struct feed *f, const struct proto_msg *m, int valid, const 
 	}
 	if (m->seq > f->seq + 1)
 		return resubscribe(f, now_ms, "events missed", m->seq);
-	f->last_live_ms = now_ms;
 	if (!valid) {
 		/* Counted and reported; its seq counts as applied so one bad
 		 * event cannot wedge the feed. */
@@ -222,7 +220,6 @@ static int on_snapshot_end(struct feed *f, const struct proto_msg *m, int64_t no
 	f->resub_pending = 0;
 	f->st.snapshots++;
 	f->changed = 1;
-	f->last_live_ms = now_ms;
 	return FEED_CONTINUE;
 }
 
@@ -242,7 +239,6 @@ static int on_resumed(struct feed *f, const struct proto_msg *m, int64_t now_ms)
 	f->phase = FEED_LIVE;
 	f->resub_pending = 0;
 	f->st.resumes++;
-	f->last_live_ms = now_ms;
 	if (m->seq > f->seq) {
 		/* A backend that keeps replaying short would have us re-subscribe
 		 * at network speed: after a few, drop the connection and let the
@@ -262,7 +258,6 @@ static int on_heartbeat(struct feed *f, const struct proto_msg *m, int64_t now_m
 {
 	if (f->phase != FEED_LIVE)
 		return FEED_CONTINUE;
-	f->last_live_ms = now_ms;
 	if (m->seq > f->seq && !f->resub_pending) {
 		if (++f->short_replays > 3) {
 			f->short_replays = 0;

@@ -61,7 +61,6 @@ struct feed {
 	char snap_epoch[PROTO_MAX_EPOCH + 1];
 	int64_t snap_seq;
 	int64_t last_msg_ms; /* last message of any kind (for staleness) */
-	int64_t last_live_ms; /* last event/heartbeat when live */
 
 	struct feed_stats st;
 	char problem[256]; /* last problem, sanitised, one line */

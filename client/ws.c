@@ -73,7 +73,6 @@ struct timer {
 	lws_sorted_usec_list_t sul;
 	void (*cb)(void *arg);
 	void *arg;
-	struct ws *ws;
 };
 
 struct ws {
@@ -83,7 +82,6 @@ struct ws {
 	struct backend *b;
 	int n;
 	int changes;
-	int broken;
 	int destroying; /* ws_destroy() runs: closing callbacks must not re-arm */
 	lws_sorted_usec_list_t sul_tick;
 	lws_sorted_usec_list_t sul_batch;
@@ -115,7 +113,6 @@ const char *ws_state_name(enum ws_state s)
 	case WS_STALE: return "stale";
 	case WS_OFFLINE: return "offline";
 	case WS_AUTH_REFUSED: return "auth refused";
-	case WS_BROKEN: return "config error";
 	}
 	return "?";
 }
@@ -189,7 +186,7 @@ static void retry_cb(lws_sorted_usec_list_t *sul)
 /* Capped exponential back-off with jitter: the first retry within 1 s. */
 static void schedule_retry(struct backend *b)
 {
-	if (b->retry_pending || b->state == WS_AUTH_REFUSED || b->state == WS_BROKEN)
+	if (b->retry_pending || b->state == WS_AUTH_REFUSED)
 		return;
 	unsigned shift = b->retries < 6 ? b->retries : 6;
 	int64_t base = 500LL << shift; /* 0.5 s, 1 s, 2 s ... 32 s */
@@ -650,7 +647,7 @@ int ws_create(struct ws **out, const struct config *cfg, struct cache *cache, ch
 void ws_start(struct ws *ws)
 {
 	for (int i = 0; i < ws->n; i++)
-		if (ws->b[i].state != WS_DISABLED && ws->b[i].state != WS_BROKEN)
+		if (ws->b[i].state != WS_DISABLED)
 			connect_backend(&ws->b[i]);
 }
 
@@ -658,7 +655,7 @@ void ws_reconnect(struct ws *ws)
 {
 	for (int i = 0; i < ws->n; i++) {
 		struct backend *b = &ws->b[i];
-		if (b->state == WS_DISABLED || b->state == WS_BROKEN || b->wsi)
+		if (b->state == WS_DISABLED || b->wsi)
 			continue;
 		lws_sul_cancel(&b->sul_retry);
 		b->retry_pending = 0;
@@ -759,7 +756,6 @@ void ws_timer(struct ws *ws, int slot, int64_t ms, void (*cb)(void *arg), void *
 	struct timer *t = &ws->timers[slot];
 	t->cb = cb;
 	t->arg = arg;
-	t->ws = ws;
 	lws_sul_schedule(ws->ctx, 0, &t->sul, timer_cb, (lws_usec_t)(ms < 0 ? 0 : ms) * 1000);
 }
 

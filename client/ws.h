@@ -19,8 +19,7 @@ enum ws_state {
 	WS_LIVE,         /* subscribed, messages flowing */
 	WS_STALE,        /* was live; silent for three heartbeats; reconnecting */
 	WS_OFFLINE,      /* unreachable; retrying */
-	WS_AUTH_REFUSED, /* HTTP 401/403: no retry until asked */
-	WS_BROKEN        /* unusable config (bad url, unreadable token) */
+	WS_AUTH_REFUSED  /* HTTP 401/403: no retry until asked */
 };
 
 struct ws_backend_info {
@@ -55,8 +54,9 @@ int ws_watch_fd(struct ws *ws, int fd, int (*cb)(void *arg), void *arg);
 void ws_timer(struct ws *ws, int slot, int64_t ms, void (*cb)(void *arg), void *arg);
 
 /* Serve what is ready, waiting in poll() until something is. Then commit
- * the cache's open transaction with every feed's cursor (writes are
- * batched per loop turn). Returns -1 when the loop is broken. */
+ * the cache's open transaction with every feed's cursor once it is 50 ms
+ * old or 2000 rows big (a timer commits a quiet one). -1 when the loop is
+ * broken. */
 int ws_loop_run_once(struct ws *ws);
 /* Commit: each feed's cursor, then the cache transaction. */
 int ws_flush(struct ws *ws);

@@ -49,6 +49,7 @@ struct ui {
 	int full; /* clear and repaint everything */
 	int frame_timer_armed;
 	int empty_reads; /* input wake-ups in a row that gave no key */
+	sqlite3_stmt *q_latest_action; /* the message line's newest action */
 	int64_t last_frame_ms;
 	int min_frame_ms;
 	/* redraw accounting, reported in the log at exit */
@@ -235,12 +236,9 @@ static void set_flash(struct ui *ui, const char *fmt, ...)
 /* The newest operator action of the last minute, with its outcome. */
 static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *role)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = ui->q_latest_action;
 	int found = 0;
-	if (sqlite3_prepare_v2(ui->env.db,
-			       "SELECT op, target, state, coalesce(result_code, ''), coalesce(result_message, ''), created "
-			       "FROM outbox ORDER BY id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW && ui->env.now_ms - sqlite3_column_int64(st, 5) < 60000) {
 		const char *state = (const char *)sqlite3_column_text(st, 2);
@@ -262,7 +260,7 @@ static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *rol
 		}
 		found = 1;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
@@ -829,6 +827,14 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		}
 	}
 	ui->focus = 0;
+	if (sqlite3_prepare_v3(ui->env.db,
+			       "SELECT op, target, state, coalesce(result_code, ''), coalesce(result_message, ''), created "
+			       "FROM outbox ORDER BY id DESC LIMIT 1",
+			       -1, SQLITE_PREPARE_PERSISTENT, &ui->q_latest_action, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "reading the outbox: %s", sqlite3_errmsg(ui->env.db));
+		ui_close(ui);
+		return -1;
+	}
 	if (layout_parse(o->layout ? o->layout : LAYOUT_DEFAULT, pane_names, UI_NPANES, &ui->layout, err, errlen) < 0 ||
 	    layout_parse(o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE, pane_names, UI_NPANES, &ui->layout_wide,
 			 err, errlen) < 0) {
@@ -879,6 +885,7 @@ void ui_close(struct ui *ui)
 		if (ui->panes[i].v.cls && ui->panes[i].v.cls->fini)
 			ui->panes[i].v.cls->fini(&ui->panes[i].v);
 	details_close(ui->details);
+	sqlite3_finalize(ui->q_latest_action);
 	json_decref(ui->act_args);
 	if (ui->scr) {
 		curs_set(1);
