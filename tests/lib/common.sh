@@ -116,6 +116,11 @@ quit_soctop() {
 	wait_for 60 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p -S -3000 -t '$_qs' | grep -q '^\[exit [0-9]*\]'" ||
 		{ pane_all "$_qs" >&2; fail "soctop ($_qs) did not exit on q"; }
 	pane_all "$_qs" | grep -q '^\[exit 0\]' || { pane_all "$_qs" >&2; fail "soctop ($_qs) did not exit with status 0"; }
+	# its last words: the statistics the tests read come just before them
+	_ql=$T/soctop.log
+	[ "$_qs" = t ] || _ql=$T/$_qs/soctop.log
+	[ -f "$_ql" ] || return 0
+	wait_for 10 grep -q "soctop exiting" "$_ql" || fail "soctop ($_qs) exited without its closing log lines in $_ql"
 }
 
 # stat_of BACKEND FIELD [LOG]: FIELD of the last "stats BACKEND:" line of the log.
