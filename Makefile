@@ -18,7 +18,7 @@ B        := build
 SANFLAGS :=
 endif
 
-PKGS     := ncursesw libwebsockets jansson sqlite3 inih
+PKGS     := ncursesw libwebsockets jansson sqlite3 inih openssl
 # Deferred (=) so that pkg-config runs only after scripts/deps.sh did its work.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -31,7 +31,7 @@ enum section { SEC_NONE, SEC_CACHE, SEC_LOG, SEC_UI, SEC_BACKEND };
 
 /* Keys of [cache], [log] and [ui], and of each [backend NAME]. */
 enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_UI_LAYOUT, G_UI_LAYOUT_WIDE, G_NKEYS };
-enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_NKEYS };
+enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_INSECURE, B_NKEYS };
 
 static const struct {
 	const char *name;
@@ -495,7 +495,9 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 {
 	struct backend_conf *b = st->be;
 	int *kl = st->bmeta[b - st->cfg->backends].kline;
-	static const char *names[B_NKEYS] = { "url", "token_file", "token_env", "ca_file", "streams", "enabled" };
+	static const char *names[B_NKEYS] = { "url",     "token_file", "token_env",
+					       "ca_file", "streams",    "enabled",
+					       "tls_insecure_skip_verify" };
 	int id = -1;
 
 	if (strcmp(key, "token") == 0) {
@@ -509,7 +511,8 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 		if (strcmp(key, names[i]) == 0)
 			id = i;
 	if (id < 0) {
-		kerr(st, key, "unknown key (known here: url, token_file, token_env, ca_file, streams, enabled)");
+		kerr(st, key, "unknown key (known here: url, token_file, token_env, ca_file, streams, enabled, "
+			      "tls_insecure_skip_verify)");
 		return;
 	}
 	if (!first_time(st, key, &kl[id]))
@@ -557,6 +560,15 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 			kerr(st, key, "must be yes or no");
 		else
 			b->enabled = e;
+		break;
+	}
+	case B_INSECURE: {
+		/* The only way to turn verification off; the name says what it costs. */
+		int e = parse_bool(v);
+		if (e < 0)
+			kerr(st, key, "must be yes or no");
+		else
+			b->tls_insecure = e;
 		break;
 	}
 	default:
@@ -666,6 +678,9 @@ static void check_backends(struct parse *st)
 		else if (b->ca_file[0] && strncmp(b->url, "wss://", 6) != 0)
 			perr(st, st->bmeta[i].kline[B_CA_FILE],
 			     "[backend %s] ca_file: only used with wss:// URLs, but url is ws:// (unencrypted)", b->name);
+		else if (b->tls_insecure && strncmp(b->url, "wss://", 6) != 0)
+			perr(st, st->bmeta[i].kline[B_INSECURE],
+			     "[backend %s] tls_insecure_skip_verify: only used with wss:// URLs, but url is ws://", b->name);
 	}
 }
 
