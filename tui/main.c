@@ -101,6 +101,8 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	if (cache_notice(cache, NULL))
+		log_error("%s", cache_notice(cache, NULL)); /* and on the message line */
 	struct config run_cfg = cfg;
 	if (offline)
 		run_cfg.nbackends = 0;
