@@ -2,6 +2,9 @@
 #   make demo      install prerequisites, build, run soctop against soctop-sim
 #   make test      install prerequisites, run every test (also under ASan+UBSan)
 #   make bench     print the benchmark figures
+#   make fuzz      run every libFuzzer harness for FUZZ_SECONDS (default 60) each
+#   make valgrind  soctop under valgrind against the sim: no leaks, no errors
+#   make soak      ten million events through soctop, resources sampled
 #   make SAN=1     sanitizer build in build/asan
 #   make install PREFIX=/usr/local
 
@@ -45,7 +48,19 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
 TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format
+# libFuzzer harnesses (clang): the library rebuilt with the fuzzer's
+# coverage, ASan and UBSan in build/fuzz.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -g -O1 -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
+FUZZERS      := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o)
+
+.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format \
+	fuzz fuzz-build fuzz-short valgrind soak
 .DEFAULT_GOAL := all
 
 all: $(B)/soctop $(B)/soctop-sim
@@ -72,13 +87,44 @@ $(B)/bench/%: bench/%.c $(B)/libsoctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libsoctop.a $(PKG_LIBS) -lm
 
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/libsoctop.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libsoctop.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libsoctop.a $(PKG_LIBS) -lm
+
+fuzz-build: $(FUZZERS)
+
+# Each harness for FUZZ_SECONDS from its seed corpus (fuzz/corpus/NAME);
+# what it learns stays in build/fuzz/corpus/NAME, crashes in build/fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# The short pass make test runs: 10 s each.
+fuzz-short: fuzz-build
+	@scripts/fuzz.sh 10 $(FUZZERS)
+
+valgrind: all
+	@SOCTOP_BUILD=build sh tests/valgrind/demo_run.sh
+
+soak: all
+	@SOCTOP_BUILD=build scripts/soak.sh
+
 deps:
 	@scripts/deps.sh
 
-# Every test: unit, integration, end-to-end; then unit and integration
-# again under ASan+UBSan. The prerequisites are installed first.
+# Every test: unit, integration, end-to-end; a short pass of every fuzzer
+# (10 s each); soctop under valgrind on a demo run; then unit and
+# integration again under ASan+UBSan. The prerequisites are installed first.
 test: deps
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory SAN=1 asan-check
 	@echo "all test suites passed"
 
@@ -117,7 +163,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/soctop.1
 
 format:
-	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(wildcard */*.h)
+	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(FUZZ_SRCS) $(wildcard */*.h)
 
 clean:
 	rm -rf build

@@ -823,13 +823,14 @@ void ws_destroy(struct ws *ws)
 	for (int i = 0; i < ws->n; i++) {
 		const struct feed *f = &ws->b[i].feed;
 		log_info("stats %s: msgs=%llu applied=%llu stale_rev=%llu dup_seq=%llu invalid=%llu gaps=%llu "
-			 "snapshots=%llu resumes=%llu unknown=%llu errors=%llu results=%llu epoch=%s seq=%lld",
+			 "snapshots=%llu resumes=%llu unknown=%llu errors=%llu results=%llu epoch=%s seq=%lld bytes=%llu",
 			 f->backend, (unsigned long long)f->st.msgs, (unsigned long long)f->st.applied,
 			 (unsigned long long)f->st.stale_rev, (unsigned long long)f->st.dup_seq,
 			 (unsigned long long)f->st.invalid, (unsigned long long)f->st.gaps,
 			 (unsigned long long)f->st.snapshots, (unsigned long long)f->st.resumes,
 			 (unsigned long long)f->st.unknown, (unsigned long long)f->st.errors,
-			 (unsigned long long)f->st.results, f->have_cursor ? f->epoch : "-", (long long)f->seq);
+			 (unsigned long long)f->st.results, f->have_cursor ? f->epoch : "-", (long long)f->seq,
+			 (unsigned long long)f->st.bytes);
 	}
 	if (ws->ctx) {
 		for (int i = 0; i < ws->n; i++)
