@@ -120,7 +120,8 @@ deps:
 
 # Every test: unit, integration, end-to-end; a short pass of every fuzzer
 # (10 s each); soctop under valgrind on a demo run; then unit and
-# integration again under ASan+UBSan. The prerequisites are installed first.
+# integration and end-to-end again under ASan+UBSan. The prerequisites are
+# installed first.
 test: deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory fuzz-short
@@ -139,7 +140,7 @@ integration: all
 e2e: all
 	@SOCTOP_BUILD=$(B) scripts/run-shell-tests.sh tests/e2e
 
-asan-check: unit integration
+asan-check: unit integration e2e
 
 demo: deps
 	@$(MAKE) --no-print-directory all
