@@ -30,7 +30,7 @@ run_soctop 200 60
 P=$(wait_soctop_pid)
 wait_for 30 sh -c "[ -s '$T/state/cache.db' ]" || fail "no cache"
 wait_screen "fsoc ● live" 30
-printf '%8s %12s %10s %8s %6s %8s %9s\n' "time s" "events" "events/s" "RSS kB" "fds" "CPU %" "WAL MB"
+printf '%8s %12s %10s %8s %6s %8s %9s\n' "time s" "cursor" "seq/s" "RSS kB" "fds" "CPU %" "WAL MB"
 : > "$T/samples"
 t0=$(date +%s); c_prev=$(cpu_ticks "$P"); s_prev=$(seqs); t_prev=$t0
 while :; do
@@ -52,7 +52,11 @@ cache_mb=$(du -m "$T/state/cache.db" | cut -f1)
 alerts=$(db "SELECT count(*) FROM alerts")
 quit_soctop
 echo
-echo "soak: $total events applied (cursor seqs summed; $alerts alerts cached, cache $cache_mb MB) in $(( $(date +%s) - t0 )) s"
+echo "soak: cursors at $total (seqs summed; $alerts alerts cached, cache $cache_mb MB) after $(( $(date +%s) - t0 )) s"
+for b in fsoc fcert; do
+	echo "soak: $b: $(stat_of $b msgs) messages ($(stat_of $b bytes) bytes), $(stat_of $b applied) events applied, $(stat_of $b snapshots) snapshot(s), $(stat_of $b resumes) resume(s), $(stat_of $b gaps) gap(s), $(stat_of $b invalid) invalid"
+done
+echo "soak: $(grep -c 'connecting to' "$T/soctop.log") connection(s) in all (more than 2: the sim cut soctop off for falling 64 MiB behind, and it resumed or re-snapshotted)"
 awk -v n="$(wc -l < "$T/samples")" '
 	NR > n / 10 { k++; rss[k] = $4; fd[k] = $5; cpu[k] = $6 }
 	END {
