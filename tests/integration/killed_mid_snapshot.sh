@@ -6,6 +6,7 @@
 # snapshot from it, and the cache ends holding exactly what a fresh client
 # gets, with one snapshot applied in all.
 . tests/lib/common.sh
+SIM_START_S=120 # loading a 60,000-event --state takes a while under ASan
 
 SIMOPTS="--state $T/sim.state --seed 41 --heartbeat 1 --window 100000"
 # 60,000 alerts generated before anyone connects

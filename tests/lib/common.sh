@@ -45,7 +45,7 @@ start_sim() {
 	"$B/soctop-sim" --port "${PORT:-0}" --port-file "$T/port" --token-file "$T/token" "$@" \
 		>>"$T/sim.out" 2>>"$T/sim.log" &
 	SIM_PID=$!
-	wait_for 10 test -s "$T/port" || fail "soctop-sim did not start"
+	wait_for "${SIM_START_S:-10}" test -s "$T/port" || fail "soctop-sim did not start"
 	PORT=$(cat "$T/port")
 }
 stop_sim() {
