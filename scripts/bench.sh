@@ -173,11 +173,12 @@ run_soctop 200 60
 wait_for 10 soctop_pid || fail "soctop did not start"
 P=$(soctop_pid)
 t0=$(date +%s)
-prev=-1; n=0
-while [ "$n" -lt "$NRSS" ] && [ "$n" != "$prev" ] && [ $(($(date +%s) - t0)) -lt 300 ]; do
-	prev=$n
-	sleep 2 # (stops early once nothing more arrives)
+prev=-1; n=0; still=0
+while [ "$n" -lt "$NRSS" ] && [ $still -lt 15 ] && [ $(($(date +%s) - t0)) -lt 300 ]; do
+	sleep 2 # (stops early once nothing more arrives for 30 s: the sim is done)
 	n=$(db 'SELECT count(*) FROM alerts' 2>/dev/null || echo 0)
+	if [ "$n" = "$prev" ]; then still=$((still + 1)); else still=0; fi
+	prev=$n
 done
 sleep 2
 n=$(db 'SELECT count(*) FROM alerts')
