@@ -23,6 +23,7 @@
 #include <ini.h>
 
 #include "client/proto.h"
+#include "tui/keymap.h"
 #include "tui/layout.h"
 
 #define TOKEN_FILE_MAX 4096
@@ -30,7 +31,7 @@
 enum section { SEC_NONE, SEC_CACHE, SEC_LOG, SEC_UI, SEC_BACKEND };
 
 /* Keys of [cache], [log] and [ui], and of each [backend NAME]. */
-enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_UI_LAYOUT, G_UI_LAYOUT_WIDE, G_NKEYS };
+enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_UI_LAYOUT, G_UI_LAYOUT_WIDE, G_UI_KEYMAP, G_UI_KEYS, G_NKEYS };
 enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_NKEYS };
 
 static const struct {
@@ -162,6 +163,7 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->layout, sizeof cfg->layout, "%s", LAYOUT_DEFAULT);
 	snprintf(cfg->layout_wide, sizeof cfg->layout_wide, "%s", LAYOUT_DEFAULT_WIDE);
 	cfg->ascii = -1;
+	snprintf(cfg->keymap, sizeof cfg->keymap, "default");
 	cfg->nbackends = 0;
 }
 
@@ -430,9 +432,13 @@ static void key_global(struct parse *st, const char *key, const char *v)
 		id = G_UI_LAYOUT;
 	else if (st->sec == SEC_UI && strcmp(key, "layout_wide") == 0)
 		id = G_UI_LAYOUT_WIDE;
+	else if (st->sec == SEC_UI && strcmp(key, "keymap") == 0)
+		id = G_UI_KEYMAP;
+	else if (st->sec == SEC_UI && strcmp(key, "keys") == 0)
+		id = G_UI_KEYS;
 	if (id < 0) {
 		static const char *known[] = { [SEC_CACHE] = "path", [SEC_LOG] = "file, level",
-					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide" };
+					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide, keymap, keys" };
 		kerr(st, key, "unknown key (known here: %s)", known[st->sec]);
 		return;
 	}
@@ -486,6 +492,19 @@ static void key_global(struct parse *st, const char *key, const char *v)
 			snprintf(dst, sizeof cfg->layout, "%s", v);
 		break;
 	}
+	case G_UI_KEYMAP:
+		/* a preset by name, or a keymap file (its lines are checked when
+		 * soctop starts: a bad line is reported and skipped, not fatal) */
+		if (keymap_preset(v))
+			snprintf(cfg->keymap, sizeof cfg->keymap, "%s", v);
+		else if (v[0] == '/' || v[0] == '~')
+			set_path(st, key, cfg->keymap, sizeof cfg->keymap, v);
+		else
+			kerr(st, key, "must be a preset (%s) or the path of a keymap file", keymap_preset_names());
+		break;
+	case G_UI_KEYS:
+		set_path(st, key, cfg->keys_file, sizeof cfg->keys_file, v);
+		break;
 	default:
 		break;
 	}

@@ -34,6 +34,8 @@ struct config {
 	int ascii;                 /* [ui] ascii = auto|yes|no: -1 auto (default), 0, 1 */
 	char layout[200];          /* [ui] layout: panes below 160 columns (tui/layout.h) */
 	char layout_wide[200];     /* [ui] layout_wide: from 160 columns */
+	char keymap[PATH_MAX];     /* [ui] keymap: a preset (default, vi, emacs) or a file; default "default" */
+	char keys_file[PATH_MAX];  /* [ui] keys: the user keymap; "" = $XDG_CONFIG_HOME/soctop/keys */
 };
 
 /* Fill cfg with defaults (paths resolved from XDG variables and HOME). */

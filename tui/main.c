@@ -28,10 +28,13 @@ static void usage(FILE *fp)
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
 	      "\n"
-	      "Keys: Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
+	      "Keys (the default keymap; ? in soctop lists the keys in use): ? help, : command\n"
+	      "line, Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
 	      "scroll, r reconnect, Ctrl-L redraw, q quit. Actions on the selected item:\n"
 	      "alerts a ack, c close, e escalate; tickets a ack, o assign, u status, n note,\n"
 	      "v vendor hours; drills c check in. Each asks for confirmation.\n"
+	      "Keymaps: [ui] keymap = default|vi|emacs|FILE, and your own bindings in\n"
+	      "$XDG_CONFIG_HOME/soctop/keys ([ui] keys = FILE); see README.md, \"Keys\".\n"
 	      "Exit status: 0 ok, 1 runtime failure, 2 bad usage or bad configuration.\n"
 	      "See config.example.ini and docs/PROTOCOL.md.\n",
 	      fp);
@@ -119,6 +122,8 @@ int main(int argc, char **argv)
 		.cache_path = cfg.cache_path,
 		.layout = cfg.layout,
 		.layout_wide = cfg.layout_wide,
+		.keymap = cfg.keymap,
+		.keys_file = cfg.keys_file,
 	};
 	struct ui *ui = NULL;
 	if (ui_open(&ui, ws, cache, &uo, err, sizeof err) < 0) {
