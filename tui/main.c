@@ -29,7 +29,7 @@ static void usage(FILE *fp)
 	      "  -V, --version      the version\n"
 	      "\n"
 	      "Keys (the default keymap; ? in soctop lists the keys in use): ? help, : command\n"
-	      "line, Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
+	      "line, / filter (e.g. sev:high inst:NAME since:2h; Esc clears), Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
 	      "scroll, r reconnect, Ctrl-L redraw, q quit. Actions on the selected item:\n"
 	      "alerts a ack, c close, e escalate; tickets a ack, o assign, u status, n note,\n"
 	      "v vendor hours; drills c check in. Each asks for confirmation.\n"

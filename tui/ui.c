@@ -84,7 +84,9 @@ struct ui {
 
 	/* the modal prompt: an action's steps, quitting with actions unsent,
 	 * or the ":" command line */
-	enum { MODE_NORMAL, MODE_ACTION, MODE_QUIT, MODE_COMMAND } mode;
+	enum { MODE_NORMAL, MODE_ACTION, MODE_QUIT, MODE_COMMAND, MODE_FILTER } mode;
+	struct prompt_history filter_hist;
+	int filter_pane; /* the pane the "/" prompt filters */
 	struct prompt prompt;
 	const struct act_spec *act;
 	int act_step;
@@ -672,6 +674,7 @@ static void action_answer(struct ui *ui)
 }
 
 static void run_command(struct ui *ui, const char *line);
+static int apply_filter(struct ui *ui, int i, const char *expr, char *msg, size_t n);
 
 static void prompt_input(struct ui *ui, wint_t ch, int is_key)
 {
@@ -679,6 +682,17 @@ static void prompt_input(struct ui *ui, wint_t ch, int is_key)
 	mark_dirty(ui);
 	if (r == PROMPT_CONTINUE)
 		return;
+	if (ui->mode == MODE_FILTER) {
+		char line[PROMPT_LINE_MAX], msg[300];
+		ui->mode = MODE_NORMAL;
+		if (r != PROMPT_DONE)
+			return;
+		prompt_value(&ui->prompt, line, sizeof line);
+		prompt_history_add(&ui->filter_hist, line);
+		if (apply_filter(ui, ui->filter_pane, line, msg, sizeof msg) < 0)
+			set_flash(ui, " %s", msg);
+		return;
+	}
 	if (ui->mode == MODE_COMMAND) {
 		char line[PROMPT_LINE_MAX];
 		ui->mode = MODE_NORMAL;
@@ -901,16 +915,70 @@ static int c_layout(const struct cmd_call *c, void *arg)
 	return 0;
 }
 
+/* Filter pane i with expr ("" clears). 0, or -1 with msg saying why (the
+ * pane keeps its filter). */
+static int apply_filter(struct ui *ui, int i, const char *expr, char *msg, size_t n)
+{
+	struct view *v = &ui->panes[i].v;
+	struct filter *f = malloc(sizeof *f);
+	char err[300];
+	if (!f) {
+		snprintf(msg, n, "out of memory");
+		return -1;
+	}
+	int rc = -1;
+	if (!v->cls->set_filter)
+		snprintf(msg, n, "filter: the %s pane cannot be filtered", pane_names[i]);
+	else if (filter_parse(expr, ws_now_ms(), f, err, sizeof err) < 0)
+		snprintf(msg, n, "filter: %s", err);
+	else if (v->cls->set_filter(v, f) < 0)
+		snprintf(msg, n, "filter: cannot apply it: %s", sqlite3_errmsg(ui->env.db));
+	else {
+		v->filter = *f;
+		rc = 0;
+	}
+	free(f);
+	return rc;
+}
+
+static void filter_open(struct ui *ui, const char *initial)
+{
+	prompt_line(&ui->prompt, "/", &ui->filter_hist, NULL, initial);
+	ui->filter_pane = ui->focus;
+	ui->mode = MODE_FILTER;
+}
+
+static int c_filter(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	if (!ui->panes[ui->focus].v.cls->set_filter) {
+		snprintf(c->msg, c->msglen, "filter: the %s pane cannot be filtered", pane_names[ui->focus]);
+		return -1;
+	}
+	if (!c->args[0]) {
+		filter_open(ui, ui->panes[ui->focus].v.filter.text);
+		return 0;
+	}
+	return apply_filter(ui, ui->focus, c->args, c->msg, c->msglen);
+}
+
+static int c_filter_clear(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	return apply_filter(ui, ui->focus, "", c->msg, c->msglen);
+}
+
 static int c_back(const struct cmd_call *c, void *arg)
 {
-	(void)c;
 	struct ui *ui = arg;
 	if (ui->help)
 		help_close(ui);
 	else if (ui->details) {
 		details_close(ui->details);
 		ui->details = NULL;
-	} else
+	} else if (filter_active(&ui->panes[ui->focus].v.filter))
+		return apply_filter(ui, ui->focus, "", c->msg, c->msglen);
+	else
 		ui->zoom = 0;
 	return 0;
 }
@@ -988,7 +1056,10 @@ int ui_register_commands(struct ui *ui)
 		{"focus", "PANE", "focus a pane: alerts, tickets, vendors, drills, advisories", 0, 0, c_focus, ui},
 		{"zoom", NULL, "zoom the focused pane to the whole screen, or back", 0, 0, c_zoom, ui},
 		{"layout", "[SPEC]", "show or set the pane layout for this width (config.example.ini)", 0, 0, c_layout, ui},
-		{"back", NULL, "close help or details, or unzoom", 0, 0, c_back, ui},
+		{"back", NULL, "close help or details, else clear the pane's filter, else unzoom", 0, 0, c_back, ui},
+		{"filter", "[EXPR]", "filter the focused pane (no EXPR: edit the filter; see README, Filter)", list, 0,
+		 c_filter, ui},
+		{"filter-clear", NULL, "show all the rows of the focused pane again", list, 0, c_filter_clear, ui},
 		{"open", NULL, "details of the selected row; on details, follow the link", list | CTX_BIT(CTX_DETAILS), 0,
 		 c_open, ui},
 		{"down", NULL, "select the next row", moves, 0, c_view, ui},

@@ -77,6 +77,22 @@ static void alerts_fini(struct view *v)
 	v->priv = NULL;
 }
 
+static int alerts_set_filter(struct view *v, const struct filter *f)
+{
+	struct alerts *a = v->priv;
+	sqlite3_stmt *qt;
+	if (view_prepare_filtered(v->env->db, "SELECT count(*) FROM alerts WHERE %s", f, &qt))
+		return -1;
+	if (pager_set_filter(&a->pg, f) < 0) {
+		sqlite3_finalize(qt);
+		return -1;
+	}
+	sqlite3_finalize(a->q_total);
+	a->q_total = qt;
+	a->total_at_ms = 0;
+	return 0;
+}
+
 static int alerts_key(struct view *v, int key)
 {
 	struct alerts *a = v->priv;
@@ -125,7 +141,7 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct alerts *a = v->priv;
 	struct pager *pg = &a->pg;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int rows = r->h - 2; /* title bar and column headings */
 	if (rows < 0)
 		rows = 0;
@@ -141,7 +157,12 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 		a->total_at_ms = v->env->now_ms;
 	}
 
-	snprintf(buf, sizeof buf, " Alerts  %lld cached", (long long)a->total);
+	char fl[FILTER_TEXT_MAX + 8];
+	if (filter_active(&v->filter))
+		snprintf(buf, sizeof buf, " Alerts  %lld matching%s", (long long)a->total,
+		         view_filter_label(v, fl, sizeof fl));
+	else
+		snprintf(buf, sizeof buf, " Alerts  %lld cached", (long long)a->total);
 	int used = view_draw_title(r, focused, buf);
 	pager_draw_badge(pg, r, used, view_title_attr(focused), pager_count_new(pg));
 	if (r->h < 2)
@@ -183,4 +204,5 @@ const struct view_class view_alerts = {
     .draw = alerts_draw,
     .key = alerts_key,
     .selected = alerts_selected,
+    .set_filter = alerts_set_filter,
 };

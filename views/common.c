@@ -17,6 +17,54 @@ int view_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *vals, int nvals)
+{
+	size_t used = 0;
+	int k = 0;
+	for (const char *t = tmpl; *t; t++) {
+		const char *piece = NULL;
+		size_t len = 1;
+		if (t[0] == '%' && t[1] == 's') {
+			if (k >= nvals)
+				return -1;
+			piece = vals[k++];
+			len = strlen(piece);
+			t++;
+		} else {
+			piece = t;
+		}
+		if (used + len + 1 > n)
+			return -1;
+		memcpy(out + used, piece, len);
+		used += len;
+	}
+	out[used] = '\0';
+	return k == nvals ? 0 : -1;
+}
+
+int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st)
+{
+	char buf[FILTER_SQL_MAX + 1024];
+	const char *where = f && filter_active(f) ? f->sql : "1";
+	*st = NULL;
+	if (view_sql_subst(buf, sizeof buf, sql, &where, 1) < 0 || view_prepare(db, buf, st))
+		return -1;
+	if (f && filter_active(f) && filter_bind(f, *st) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+const char *view_filter_label(const struct view *v, char *buf, size_t n)
+{
+	if (!filter_active(&v->filter))
+		return "";
+	snprintf(buf, n, "  /%s", v->filter.text);
+	return buf;
+}
+
 int view_stamp_init(struct view_stamp *s, sqlite3 *db, const char *table)
 {
 	char sql[160];

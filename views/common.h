@@ -42,6 +42,16 @@ void view_list_clamp(struct view_list *l, int64_t n, int rows);
  * at a time; clamps. 1 when the key was used. */
 int view_list_key(struct view_list *l, int key, int page, int64_t n);
 
+/* tmpl with each "%s" replaced by the next of vals (SQL built from
+ * constant pieces only: never from typed values). 0, or -1 when it does not
+ * fit in n or the count differs. */
+int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *vals, int nvals);
+/* Prepare a statement the pane keeps, with %s in sql replaced by f's WHERE
+ * fragment ("1" for NULL) and f's values bound. 0 or -1. */
+int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st);
+/* "  /EXPR" for a title bar while v is filtered, else "". */
+const char *view_filter_label(const struct view *v, char *buf, size_t n);
+
 /* The title bar's attribute. */
 attr_t view_title_attr(int focused);
 /* The title bar on r's first line with label; returns the cells it took. */

@@ -6,29 +6,72 @@
 
 #include "views/common.h"
 
+/* The five statements over table, with the filter's WHERE fragment ANDed
+ * in (and its values bound). 0 or -1 (then none is left prepared). */
+static int prepare_all(sqlite3 *db, const char *table, const char *cols, const struct filter *f,
+                       sqlite3_stmt *out[5])
+{
+	char sql[FILTER_SQL_MAX + 1024];
+	const char *w = f ? f->sql : "1";
+	const char *forms[5] = {
+	    "SELECT time, id, %s FROM %s WHERE %s ORDER BY time DESC, id DESC LIMIT ?1",
+	    "SELECT time, id, %s FROM %s WHERE (time, id) <= (?1, ?2) AND %s ORDER BY time DESC, id DESC LIMIT ?3",
+	    "SELECT time, id FROM %s WHERE (time, id) > (?1, ?2) AND %s ORDER BY time ASC, id ASC LIMIT ?3",
+	    "SELECT time, id FROM %s WHERE %s ORDER BY time ASC, id ASC LIMIT ?1",
+	    "SELECT count(*) FROM %s WHERE (time, id) > (?1, ?2) AND %s",
+	};
+	memset(out, 0, 5 * sizeof out[0]);
+	for (int i = 0; i < 5; i++) {
+		const char *three[3] = {cols, table, w}, *two[2] = {table, w};
+		int n = i < 2 ? view_sql_subst(sql, sizeof sql, forms[i], three, 3)
+		              : view_sql_subst(sql, sizeof sql, forms[i], two, 2);
+		if (n < 0 || view_prepare(db, sql, &out[i]) ||
+		    (f && filter_bind(f, out[i]) != SQLITE_OK)) {
+			for (int k = 0; k <= i; k++) {
+				sqlite3_finalize(out[k]);
+				out[k] = NULL;
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int pager_init(struct pager *p, sqlite3 *db, const char *table, const char *cols, pager_read_fn *read, void *ctx)
 {
-	char sql[1024];
+	sqlite3_stmt *st[5];
 	p->following = 1;
 	p->read = read;
 	p->ctx = ctx;
-	snprintf(sql, sizeof sql, "SELECT time, id, %s FROM %s ORDER BY time DESC, id DESC LIMIT ?1", cols, table);
-	if (view_prepare(db, sql, &p->q_newest))
+	p->db = db;
+	snprintf(p->table, sizeof p->table, "%s", table);
+	snprintf(p->cols, sizeof p->cols, "%s", cols);
+	if (prepare_all(db, table, cols, NULL, st) < 0)
 		return -1;
-	snprintf(sql, sizeof sql,
-	         "SELECT time, id, %s FROM %s WHERE (time, id) <= (?1, ?2) ORDER BY time DESC, id DESC LIMIT ?3", cols,
-	         table);
-	if (view_prepare(db, sql, &p->q_from))
+	p->q_newest = st[0];
+	p->q_from = st[1];
+	p->q_above = st[2];
+	p->q_oldest = st[3];
+	p->q_count_new = st[4];
+	return 0;
+}
+
+int pager_set_filter(struct pager *p, const struct filter *f)
+{
+	sqlite3_stmt *st[5];
+	if (prepare_all(p->db, p->table, p->cols, f && filter_active(f) ? f : NULL, st) < 0)
 		return -1;
-	snprintf(sql, sizeof sql,
-	         "SELECT time, id FROM %s WHERE (time, id) > (?1, ?2) ORDER BY time ASC, id ASC LIMIT ?3", table);
-	if (view_prepare(db, sql, &p->q_above))
-		return -1;
-	snprintf(sql, sizeof sql, "SELECT time, id FROM %s ORDER BY time ASC, id ASC LIMIT ?1", table);
-	if (view_prepare(db, sql, &p->q_oldest))
-		return -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE (time, id) > (?1, ?2)", table);
-	return view_prepare(db, sql, &p->q_count_new);
+	pager_fini(p);
+	p->q_newest = st[0];
+	p->q_from = st[1];
+	p->q_above = st[2];
+	p->q_oldest = st[3];
+	p->q_count_new = st[4];
+	/* a new set of rows: start again from the newest */
+	p->following = 1;
+	p->sel = 0;
+	p->nrows = 0;
+	return 0;
 }
 
 void pager_fini(struct pager *p)
@@ -75,8 +118,7 @@ static void read_page(struct pager *p, int want)
 		read_key(st, &p->keys[p->nrows]);
 		p->read(p->ctx, st, p->nrows++);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_reset(st); /* bindings stay: the filter's values are bound once */
 	if (!p->following && p->nrows == 0) {
 		/* The anchor and everything below it is gone (purged): follow. */
 		p->following = 1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "client/proto.h"
+#include "views/filter.h"
 #include "views/view.h"
 
 #define PAGER_MAX_ROWS 512
@@ -36,12 +37,17 @@ struct pager {
 	pager_read_fn *read;
 	void *ctx;
 	sqlite3_stmt *q_newest, *q_from, *q_above, *q_oldest, *q_count_new;
+	sqlite3 *db;
+	char table[32], cols[512]; /* to prepare them again for a filter */
 };
 
 /* Start following over table; cols are the pane's columns after time and
  * id ("severity, tlp, ..."). 0 or -1 (pager_fini is still to be called). */
 int pager_init(struct pager *p, sqlite3 *db, const char *table, const char *cols, pager_read_fn *read, void *ctx);
 void pager_fini(struct pager *p);
+/* Page only the rows f keeps (NULL or an empty filter: all), from the
+ * newest. 0, or -1 with the pager unchanged. */
+int pager_set_filter(struct pager *p, const struct filter *f);
 /* Read the page of up to want rows (at most PAGER_MAX_ROWS) and keep the
  * selection on it; follows again when the anchor and all below it is gone. */
 void pager_load(struct pager *p, int want);

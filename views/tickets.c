@@ -49,6 +49,8 @@ struct tickets {
 	struct view_stamp st;
 	char sel_backend[64], sel_id[TICKETS_ID_MAX];
 	sqlite3_stmt *q_page[ROWS_SORT_COUNT][2], *q_vendor;
+	sqlite3_stmt *q_count; /* the rows the filter keeps */
+	int64_t ftotal;
 	int64_t now_ms; /* the frame being drawn, for the cells */
 };
 
@@ -56,22 +58,39 @@ struct tickets {
 	"backend, id, severity, tlp, coalesce(status, ''), coalesce(inst_name, inst_id, ''), coalesce(title, ''), "    \
 	"coalesce(assignee, ''), time, updated, data"
 
+/* The page statements of every sort, and the count, for filter f (NULL:
+ * all rows). 0, or -1 with none of them left. */
+static int prepare_pages(sqlite3 *db, const struct filter *f, sqlite3_stmt *page[ROWS_SORT_COUNT][2],
+                         sqlite3_stmt **count)
+{
+	char sql[1024];
+	memset(page, 0, sizeof(sqlite3_stmt *) * ROWS_SORT_COUNT * 2);
+	int bad = view_prepare_filtered(db, "SELECT count(*) FROM tickets WHERE %s", f, count);
+	for (int s = 0; s < ROWS_SORT_COUNT && !bad; s++)
+		for (int r = 0; r < 2 && !bad; r++) {
+			int n = snprintf(sql, sizeof sql, "SELECT " ROW_COLS " FROM tickets WHERE %%s ORDER BY %s LIMIT ?1 OFFSET ?2",
+			                 rows_ticket_order(s, r));
+			bad = n < 0 || (size_t)n >= sizeof sql || view_prepare_filtered(db, sql, f, &page[s][r]);
+		}
+	if (!bad)
+		return 0;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++)
+			sqlite3_finalize(page[s][r]);
+	sqlite3_finalize(*count);
+	*count = NULL;
+	return -1;
+}
+
 static int tickets_init(struct view *v)
 {
 	struct tickets *t = calloc(1, sizeof *t);
-	char sql[1024];
 	if (!t)
 		return -1;
 	v->priv = t;
 	sqlite3 *db = v->env->db;
-	for (int s = 0; s < ROWS_SORT_COUNT; s++)
-		for (int r = 0; r < 2; r++) {
-			snprintf(sql, sizeof sql, "SELECT " ROW_COLS " FROM tickets ORDER BY %s LIMIT ?1 OFFSET ?2",
-			         rows_ticket_order(s, r));
-			if (view_prepare(db, sql, &t->q_page[s][r]))
-				return -1;
-		}
-	if (view_stamp_init(&t->st, db, "tickets") ||
+	if (prepare_pages(db, NULL, t->q_page, &t->q_count) ||
+	    view_stamp_init(&t->st, db, "tickets") ||
 	    view_prepare(db, "SELECT title FROM vendors WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1",
 	                 &t->q_vendor))
 		return -1;
@@ -88,6 +107,7 @@ static void tickets_fini(struct view *v)
 			sqlite3_finalize(t->q_page[s][r]);
 	view_stamp_fini(&t->st);
 	sqlite3_finalize(t->q_vendor);
+	sqlite3_finalize(t->q_count);
 	free(t);
 	v->priv = NULL;
 }
@@ -147,8 +167,7 @@ static void load_page(struct tickets *t, int want)
 	t->nrows = 0;
 	while (t->nrows < want && sqlite3_step(st) == SQLITE_ROW)
 		read_row(t, st, &t->rows[t->nrows++]);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_reset(st); /* bindings stay: the filter's values are bound once */
 	t->loaded = 1;
 	t->l_sort = t->sort;
 	t->l_reverse = t->reverse;
@@ -160,7 +179,11 @@ static void tickets_refresh(struct view *v, int want)
 {
 	struct tickets *t = v->priv;
 	int changed = view_stamp_changed(&t->st, v->env->now_ms) || !t->loaded;
-	t->total = t->st.count;
+	if (changed && filter_active(&v->filter)) {
+		t->ftotal = sqlite3_step(t->q_count) == SQLITE_ROW ? sqlite3_column_int64(t->q_count, 0) : 0;
+		sqlite3_reset(t->q_count);
+	}
+	t->total = filter_active(&v->filter) ? t->ftotal : t->st.count;
 	view_list_clamp(&t->at, t->total, want);
 	if (changed || t->l_sort != t->sort || t->l_reverse != t->reverse || t->l_want != want || t->l_top != t->at.top)
 		load_page(t, want);
@@ -178,6 +201,25 @@ static void tickets_refresh(struct view *v, int want)
 		snprintf(t->sel_id, sizeof t->sel_id, "%s", r->id);
 		snprintf(t->sel_backend, sizeof t->sel_backend, "%s", r->backend);
 	}
+}
+
+static int tickets_set_filter(struct view *v, const struct filter *f)
+{
+	struct tickets *t = v->priv;
+	sqlite3_stmt *page[ROWS_SORT_COUNT][2], *count;
+	if (prepare_pages(v->env->db, f, page, &count) < 0)
+		return -1;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++) {
+			sqlite3_finalize(t->q_page[s][r]);
+			t->q_page[s][r] = page[s][r];
+		}
+	sqlite3_finalize(t->q_count);
+	t->q_count = count;
+	t->loaded = 0;
+	t->at.sel = t->at.top = 0;
+	t->sel_id[0] = '\0';
+	return 0;
 }
 
 static int tickets_key(struct view *v, int key)
@@ -273,7 +315,7 @@ static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t
 static void tickets_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct tickets *t = v->priv;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int rows = r->h - 2;
 	if (rows < 0)
 		rows = 0;
@@ -285,8 +327,9 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 
 	int desc = rows_ticket_sort_desc(t->sort, t->reverse);
 	const char *arrow = draw_ascii() ? (desc ? "v" : "^") : (desc ? "\u2193" : "\u2191");
-	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s", (long long)t->total, rows_ticket_sort_name(t->sort),
-	         arrow);
+	char fl[FILTER_TEXT_MAX + 8];
+	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s%s", (long long)t->total, rows_ticket_sort_name(t->sort),
+	         arrow, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (t->total > 0) {
 		snprintf(buf, sizeof buf, " %lld/%lld ", (long long)(t->at.sel + 1), (long long)t->total);
@@ -340,5 +383,6 @@ const struct view_class view_tickets = {
     .fini = tickets_fini,
     .draw = tickets_draw,
     .key = tickets_key,
+    .set_filter = tickets_set_filter,
     .selected = tickets_selected,
 };

@@ -42,6 +42,7 @@ struct vendors {
 	int64_t l_top, l_at;
 	struct view_stamp st;
 	sqlite3_stmt *q_page, *q_low;
+	sqlite3_stmt *q_count; /* the rows the filter keeps */
 	int two;        /* this frame: two lines a contract */
 	int64_t now_ms; /* the frame being drawn, for the cells */
 };
@@ -55,10 +56,11 @@ static int vendors_init(struct view *v)
 	sqlite3 *db = v->env->db;
 	/* json_valid() first: json_extract() on a damaged row would fail the
 	 * whole count. */
-	if (view_prepare(db,
-	         "SELECT backend, id, coalesce(title, ''), data FROM vendors "
+	if (view_prepare_filtered(db,
+	         "SELECT backend, id, coalesce(title, ''), data FROM vendors WHERE %s "
 	         "ORDER BY title, id, backend LIMIT ?1 OFFSET ?2",
-	         &a->q_page) ||
+	         NULL, &a->q_page) ||
+	    view_prepare_filtered(db, "SELECT count(*) FROM vendors WHERE %s", NULL, &a->q_count) ||
 	    view_prepare(db,
 	         "SELECT count(*) FROM vendors WHERE json_valid(data) AND "
 	         "json_extract(data,'$.hours_total') - json_extract(data,'$.hours_used') - "
@@ -76,6 +78,7 @@ static void vendors_fini(struct view *v)
 		return;
 	sqlite3_finalize(a->q_page);
 	sqlite3_finalize(a->q_low);
+	sqlite3_finalize(a->q_count);
 	view_stamp_fini(&a->st);
 	free(a);
 	v->priv = NULL;
@@ -126,8 +129,34 @@ static void refresh_count(struct view *v)
 		return;
 	a->loaded = 0; /* the page is read again too */
 	a->total = a->st.count;
+	if (filter_active(&v->filter)) {
+		a->total = sqlite3_step(a->q_count) == SQLITE_ROW ? sqlite3_column_int64(a->q_count, 0) : 0;
+		sqlite3_reset(a->q_count);
+	}
 	a->nlow = sqlite3_step(a->q_low) == SQLITE_ROW ? sqlite3_column_int64(a->q_low, 0) : 0;
 	sqlite3_reset(a->q_low);
+}
+
+static int vendors_set_filter(struct view *v, const struct filter *f)
+{
+	struct vendors *a = v->priv;
+	sqlite3_stmt *page, *count;
+	if (view_prepare_filtered(v->env->db,
+	                          "SELECT backend, id, coalesce(title, ''), data FROM vendors WHERE %s "
+	                          "ORDER BY title, id, backend LIMIT ?1 OFFSET ?2",
+	                          f, &page))
+		return -1;
+	if (view_prepare_filtered(v->env->db, "SELECT count(*) FROM vendors WHERE %s", f, &count)) {
+		sqlite3_finalize(page);
+		return -1;
+	}
+	sqlite3_finalize(a->q_page);
+	sqlite3_finalize(a->q_count);
+	a->q_page = page;
+	a->q_count = count;
+	a->loaded = 0;
+	a->at.sel = a->at.top = 0;
+	return 0;
 }
 
 static void refresh_page(struct view *v, int want)
@@ -247,7 +276,7 @@ static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t
 static void vendors_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct vendors *a = v->priv;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int64_t now = v->env->now_ms;
 	int lines = r->h - 2;
 	if (lines < 0)
@@ -260,7 +289,9 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 	v->page = rows;
 	refresh_page(v, rows);
 
-	snprintf(buf, sizeof buf, " Vendor hours  %lld contract%s", (long long)a->total, a->total == 1 ? "" : "s");
+	char fl[FILTER_TEXT_MAX + 8];
+	snprintf(buf, sizeof buf, " Vendor hours  %lld contract%s%s", (long long)a->total, a->total == 1 ? "" : "s",
+	         view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (a->nlow > 0) {
 		snprintf(buf, sizeof buf, " %lld LOW ", (long long)a->nlow);
@@ -361,5 +392,6 @@ const struct view_class view_vendors = {
     .fini = vendors_fini,
     .draw = vendors_draw,
     .key = vendors_key,
+    .set_filter = vendors_set_filter,
     .selected = vendors_selected,
 };

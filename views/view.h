@@ -11,6 +11,7 @@
 
 #include "client/proto.h"
 #include "tui/draw.h"
+#include "views/filter.h"
 
 struct view_env {
 	sqlite3 *db;
@@ -38,6 +39,10 @@ struct view_class {
 	int (*key)(struct view *v, int key);
 	/* The selected row; 1 when there is one, 0 when the pane is empty. */
 	int (*selected)(struct view *v, struct view_sel *out);
+	/* Show only the rows f keeps (views/filter.h; an empty f: all). 0, or
+	 * -1 with the pane unchanged. NULL: the pane cannot be filtered. The
+	 * caller keeps v->filter equal to the filter in force. */
+	int (*set_filter)(struct view *v, const struct filter *f);
 };
 
 /* What key() receives. The keymap (tui/keymap.h) turns the operator's
@@ -60,6 +65,7 @@ struct view {
 	struct view_env *env;
 	void *priv;
 	int page; /* rows last drawn: what PgUp/PgDn move by */
+	struct filter filter; /* in force; shown in the title bar */
 };
 
 extern const struct view_class view_alerts;
