@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "frame: %s\n", err);
 		return 1;
 	}
-	draw_init(0);
+	draw_init(0, DRAW_THEME_DEFAULT, -1);
 	struct view_env env = {cache_db(c), (int64_t)time(NULL) * 1000};
 	const struct view_class *cls[] = {&view_alerts, &view_tickets, &view_vendors, &view_drills, &view_advisories};
 	const char *names[] = {"alerts", "tickets", "vendors", "drills", "advisories"};

@@ -36,6 +36,14 @@ struct config {
 	char layout_wide[200];     /* [ui] layout_wide: from 160 columns */
 	char keymap[PATH_MAX];     /* [ui] keymap: a preset (default, vi, emacs) or a file; default "default" */
 	char keys_file[PATH_MAX];  /* [ui] keys: the user keymap; "" = $XDG_CONFIG_HOME/soctop/keys */
+	int theme;                 /* [ui] theme: enum draw_theme; default, light, high-contrast */
+	int colors;                /* [ui] colors: -1 auto, else the enum draw_colors cap */
+	int mouse;                 /* [ui] mouse: yes (default) or no */
+	int low_bandwidth;         /* [ui] low_bandwidth: no (default); also --low-bandwidth */
+	int alert_bell;            /* [ui] alert_bell: 0 off, 1 bell (default), 2 flash; on a new critical alert */
+	int alert_bell_interval;   /* [ui] alert_bell_interval: seconds between two, default 30 */
+	char timezone[64];         /* [ui] timezone: "" local (default), or a tz name ("Asia/Taipei") */
+	char language[8];          /* [ui] language: auto (the locale, default), en, zh_TW */
 };
 
 /* Fill cfg with defaults (paths resolved from XDG variables and HOME). */

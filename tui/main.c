@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/cache.h"
 #include "client/config.h"
@@ -24,6 +25,8 @@ static void usage(FILE *fp)
 	      "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/soctop/config.ini\n"
 	      "                     or ~/.config/soctop/config.ini\n"
 	      "  -o, --offline      open the cache only, no network\n"
+	      "  -l, --low-bandwidth  for slow links: at most one redraw a second, the clock\n"
+	      "                     by the minute (also [ui] low_bandwidth = yes)\n"
 	      "  -p, --paths        print the config, cache and log paths in use, and exit\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
@@ -44,21 +47,25 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'}, {"offline", no_argument, NULL, 'o'},
+		{"low-bandwidth", no_argument, NULL, 'l'},
 		{"paths", no_argument, NULL, 'p'},        {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL;
-	int offline = 0, paths = 0, c;
+	int offline = 0, paths = 0, low_bw = 0, c;
 	char err[1024];
 
 	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "c:ophV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:olphV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config_path = optarg;
 			break;
 		case 'o':
 			offline = 1;
+			break;
+		case 'l':
+			low_bw = 1;
 			break;
 		case 'p':
 			paths = 1;
@@ -93,6 +100,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* Times are shown in the configured zone: every localtime() follows TZ. */
+	if (cfg.timezone[0]) {
+		setenv("TZ", cfg.timezone, 1);
+		tzset();
+	}
+
 	log_set_quiet(1);
 	if (log_open(cfg.log_file, cfg.log_level) < 0)
 		fprintf(stderr, "soctop: cannot open log file %s; continuing without a log\n", cfg.log_file);
@@ -124,6 +137,13 @@ int main(int argc, char **argv)
 		.layout_wide = cfg.layout_wide,
 		.keymap = cfg.keymap,
 		.keys_file = cfg.keys_file,
+		.theme = cfg.theme,
+		.colors = cfg.colors,
+		.mouse = cfg.mouse,
+		.low_bandwidth = cfg.low_bandwidth || low_bw,
+		.alert_bell = cfg.alert_bell,
+		.alert_bell_interval = cfg.alert_bell_interval,
+		.show_zone = cfg.timezone[0] != '\0',
 	};
 	struct ui *ui = NULL;
 	if (ui_open(&ui, ws, cache, &uo, err, sizeof err) < 0) {

@@ -35,6 +35,11 @@
 
 enum { TIMER_FRAME, TIMER_CLOCK };
 
+/* --low-bandwidth: at most one frame a second over a slow link. */
+#define UI_LOW_BANDWIDTH_FRAME_MS 1000
+/* A critical alert newer than this (by its own time) rings the bell. */
+#define UI_BELL_RECENT_MS (15 * 60 * 1000)
+
 /* The panes, in focus order. */
 #define UI_NPANES 5
 static const struct view_class *const pane_classes[UI_NPANES] = {
@@ -57,6 +62,11 @@ struct ui {
 	int frame_timer_armed;
 	int empty_reads; /* input wake-ups in a row that gave no key */
 	sqlite3_stmt *q_latest_action; /* the message line's newest action */
+	sqlite3_stmt *q_crit;          /* the newest recent critical alert, for the bell */
+	int64_t crit_seen;             /* its rowid when last looked at */
+	int bell_pending;
+	int64_t bell_ms;               /* the last ring */
+	uint64_t bells;
 	int64_t last_frame_ms;
 	int min_frame_ms;
 	/* redraw accounting, reported in the log at exit */
@@ -189,11 +199,15 @@ static void draw_status(struct ui *ui, int y, int w)
 		x += draw_label(y, x, w - x, st, part);
 	}
 	/* Right side: cache file and clock. */
-	char clock[16];
+	char clock[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
-	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	/* by the minute on a slow link; the zone named when one is configured */
+	strftime(clock, sizeof clock,
+		 ui->o.low_bandwidth ? (ui->o.show_zone ? "%H:%M %Z" : "%H:%M")
+				     : (ui->o.show_zone ? "%H:%M:%S %Z" : "%H:%M:%S"),
+		 &tm);
 	int cw = (int)strlen(clock) + 2;
 	int room = w - x - cw;
 	if (room > 12) {
@@ -547,12 +561,46 @@ static void maybe_draw(struct ui *ui)
 	}
 }
 
+static void check_bell(struct ui *ui);
+
 static void clock_timer(void *arg)
 {
 	struct ui *ui = arg;
 	mark_dirty(ui);
+	if (ui->bell_pending)
+		check_bell(ui);
 	int64_t now = ws_now_ms();
-	ws_timer(ui->ws, TIMER_CLOCK, 1000 - now % 1000 + 5, clock_timer, ui);
+	int64_t period = ui->o.low_bandwidth ? 60000 : 1000;
+	ws_timer(ui->ws, TIMER_CLOCK, period - now % period + 5, clock_timer, ui);
+}
+
+/* A new critical alert rings the bell (or flashes the screen), at most once
+ * every alert_bell_interval seconds; alerts arriving in between ring once
+ * when the interval is over. "New" is a row inserted since the last look
+ * (upserts keep their rowid) whose own time is recent (not a backfill). */
+static void check_bell(struct ui *ui)
+{
+	sqlite3_stmt *q = ui->q_crit;
+	if (!ui->o.alert_bell || !q)
+		return;
+	int64_t now = ws_now_ms();
+	sqlite3_bind_int64(q, 1, now - UI_BELL_RECENT_MS);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) > ui->crit_seen) {
+		ui->crit_seen = sqlite3_column_int64(q, 0);
+		ui->bell_pending = 1;
+		log_info("new critical alert %s", sqlite3_column_text(q, 1));
+	}
+	sqlite3_reset(q);
+	if (ui->bell_pending && (ui->bell_ms == 0 || now - ui->bell_ms >= (int64_t)ui->o.alert_bell_interval * 1000)) {
+		if (ui->o.alert_bell == 2)
+			flash();
+		else
+			beep();
+		ui->bell_pending = 0;
+		ui->bell_ms = now;
+		ui->bells++;
+		log_info("alert %s rung for a new critical alert", ui->o.alert_bell == 2 ? "flash" : "bell");
+	}
 }
 
 static void handle_resize(struct ui *ui)
@@ -1130,6 +1178,53 @@ static void command_open(struct ui *ui, const char *initial)
 	ui->mode = MODE_COMMAND;
 }
 
+/* The pane drawn at (y, x), or -1. */
+static int pane_at(struct ui *ui, int y, int x)
+{
+	for (int i = 0; i < UI_NPANES; i++) {
+		const struct pane *p = &ui->panes[i];
+		if (p->placed && y >= p->r.y && y < p->r.y + p->r.h && x >= p->r.x && x < p->r.x + p->r.w)
+			return i;
+	}
+	return -1;
+}
+
+/* Click: focus the pane under the pointer and select the row clicked;
+ * the wheel scrolls what is under it (help and details scroll as a
+ * whole). Mouse reports come only when [ui] mouse is on. */
+static void handle_mouse(struct ui *ui)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	mark_dirty(ui);
+	int wheel = (ev.bstate & BUTTON4_PRESSED) ? -1 : (ev.bstate & BUTTON5_PRESSED) ? 1 : 0;
+	int click = (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED)) != 0;
+	if (ui->help || ui->details) {
+		struct view_sel jump;
+		for (int k = 0; wheel && k < 3; k++) {
+			if (ui->help)
+				help_move(ui->help, wheel < 0 ? KEY_UP : KEY_DOWN);
+			else
+				details_key(ui->details, wheel < 0 ? KEY_UP : KEY_DOWN, &jump);
+		}
+		return;
+	}
+	int i = pane_at(ui, ev.y, ev.x);
+	if (i < 0 || (!wheel && !click))
+		return;
+	ui->focus = i;
+	struct pane *p = &ui->panes[i];
+	if (wheel) {
+		for (int k = 0; k < 3; k++)
+			p->v.cls->key(&p->v, wheel < 0 ? VIEW_CMD_UP : VIEW_CMD_DOWN);
+		return;
+	}
+	int line = ev.y - p->r.y - 2; /* under the title bar and the headings */
+	if (line >= 0 && p->v.cls->click)
+		p->v.cls->click(&p->v, line);
+}
+
 static void handle_key(struct ui *ui, wint_t ch, int is_key)
 {
 	if (is_key && ch == KEY_RESIZE) {
@@ -1137,6 +1232,13 @@ static void handle_key(struct ui *ui, wint_t ch, int is_key)
 		 * queue another KEY_RESIZE, for ever. */
 		ui->full = 1;
 		mark_dirty(ui);
+		return;
+	}
+	if (is_key && ch == KEY_MOUSE) {
+		if (ui->mode == MODE_NORMAL)
+			handle_mouse(ui);
+		else
+			(void)getmouse(&(MEVENT){0}); /* a prompt is open: the mouse waits */
 		return;
 	}
 	if (ui->mode != MODE_NORMAL) {
@@ -1277,6 +1379,8 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	ui->o = *o;
 	ui->sigfd = -1;
 	ui->min_frame_ms = 1000 / (o->refresh_hz > 0 ? o->refresh_hz : 20);
+	if (o->low_bandwidth)
+		ui->min_frame_ms = UI_LOW_BANDWIDTH_FRAME_MS;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(err, errlen, "soctop needs a terminal on stdin and stdout");
 		free(ui);
@@ -1321,7 +1425,11 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	set_escdelay(25);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
-	draw_init(pick_ascii(o->ascii));
+	draw_init(pick_ascii(o->ascii), o->theme, o->colors);
+	if (o->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0); /* a press is a click: no waiting for the release */
+	}
 
 	ui->env.db = cache_db(cache);
 	ui->env.now_ms = ws_now_ms();
@@ -1350,6 +1458,22 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		snprintf(err, errlen, "out of memory");
 		ui_close(ui);
 		return -1;
+	}
+	if (o->alert_bell) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(ui->env.db, "SELECT coalesce(max(rowid), 0) FROM alerts WHERE severity = 4", -1, &st,
+				       NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			ui->crit_seen = sqlite3_column_int64(st, 0); /* those cached already do not ring */
+		sqlite3_finalize(st);
+		if (sqlite3_prepare_v3(ui->env.db,
+				       "SELECT rowid, id FROM alerts WHERE severity = 4 AND time > ?1 ORDER BY rowid DESC "
+				       "LIMIT 1",
+				       -1, SQLITE_PREPARE_PERSISTENT, &ui->q_crit, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "reading the alerts: %s", sqlite3_errmsg(ui->env.db));
+			ui_close(ui);
+			return -1;
+		}
 	}
 	if (layout_parse(o->layout ? o->layout : LAYOUT_DEFAULT, pane_names, UI_NPANES, &ui->layout, err, errlen) < 0 ||
 	    layout_parse(o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE, pane_names, UI_NPANES, &ui->layout_wide,
@@ -1384,12 +1508,16 @@ int ui_run(struct ui *ui)
 			ui->status = 1;
 			break;
 		}
-		if (ws_take_changes(ui->ws))
+		if (ws_take_changes(ui->ws)) {
 			mark_dirty(ui);
+			check_bell(ui);
+		}
 		maybe_draw(ui);
 	}
 	log_info("frames drawn %llu in %.1f s, at most %d in one second (cap %d)", (unsigned long long)ui->frames,
 		 (double)(mono_ms() - started) / 1000.0, ui->max_fps, 1000 / ui->min_frame_ms);
+	if (ui->o.alert_bell)
+		log_info("alert bells rung: %llu", (unsigned long long)ui->bells);
 	return ui->status;
 }
 
@@ -1405,8 +1533,10 @@ void ui_close(struct ui *ui)
 	free(ui->km);
 	cmd_clear();
 	sqlite3_finalize(ui->q_latest_action);
+	sqlite3_finalize(ui->q_crit);
 	json_decref(ui->act_args);
 	if (ui->scr) {
+		mousemask(0, NULL); /* the terminal's mouse reporting off again */
 		curs_set(1);
 		endwin();
 		delscreen(ui->scr);

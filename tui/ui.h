@@ -17,6 +17,13 @@ struct ui_opts {
 	const char *layout_wide;
 	const char *keymap;      /* preset name or keymap file; NULL = "default" */
 	const char *keys_file;   /* the user keymap; NULL = $XDG_CONFIG_HOME/soctop/keys if it exists */
+	int theme;               /* enum draw_theme */
+	int colors;              /* -1 auto, else the enum draw_colors cap */
+	int mouse;               /* click and wheel */
+	int low_bandwidth;       /* at most 1 frame a second, the clock by the minute */
+	int alert_bell;          /* new critical alert: 0 off, 1 bell, 2 flash */
+	int alert_bell_interval; /* seconds, at least, between two */
+	int show_zone;           /* a time zone was configured: the clock names it */
 };
 
 struct ui;

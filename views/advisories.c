@@ -110,6 +110,15 @@ static int adv_set_filter(struct view *v, const struct filter *f)
 	return 0;
 }
 
+static int adv_click(struct view *v, int line)
+{
+	struct advisories *a = v->priv;
+	if (!pager_click(&a->pg, line))
+		return 0;
+	a->dirty = 1;
+	return 1;
+}
+
 static int adv_key(struct view *v, int key)
 {
 	struct advisories *a = v->priv;
@@ -216,6 +225,7 @@ const struct view_class view_advisories = {
     .fini = adv_fini,
     .draw = adv_draw,
     .key = adv_key,
+    .click = adv_click,
     .set_filter = adv_set_filter,
     .selected = adv_selected,
 };

@@ -93,6 +93,12 @@ static int alerts_set_filter(struct view *v, const struct filter *f)
 	return 0;
 }
 
+static int alerts_click(struct view *v, int line)
+{
+	struct alerts *a = v->priv;
+	return pager_click(&a->pg, line);
+}
+
 static int alerts_key(struct view *v, int key)
 {
 	struct alerts *a = v->priv;
@@ -203,6 +209,7 @@ const struct view_class view_alerts = {
     .fini = alerts_fini,
     .draw = alerts_draw,
     .key = alerts_key,
+    .click = alerts_click,
     .selected = alerts_selected,
     .set_filter = alerts_set_filter,
 };

@@ -191,6 +191,16 @@ static void scroll_to_end(struct pager *p, int page)
 	}
 }
 
+int pager_click(struct pager *p, int line)
+{
+	if (line < 0 || line >= p->nrows)
+		return 0;
+	if (line > 0)
+		freeze(p);
+	p->sel = line;
+	return 1;
+}
+
 int pager_key(struct pager *p, int key, int page)
 {
 	switch (key) {

@@ -55,6 +55,9 @@ void pager_load(struct pager *p, int want);
 int64_t pager_count_new(struct pager *p);
 /* A key over a page of page rows; 1 when used. */
 int pager_key(struct pager *p, int key, int page);
+/* A click on the line-th row of the page: select it (holding the page
+ * still as moving does). 1 when there is such a row. */
+int pager_click(struct pager *p, int line);
 /* The title bar's right end: "N new ↑ (Home)" when fresh rows wait above
  * the held page, " held " when held with none. */
 void pager_draw_badge(const struct pager *p, const struct rect *r, int used, attr_t tattr, int64_t fresh);

@@ -222,6 +222,16 @@ static int tickets_set_filter(struct view *v, const struct filter *f)
 	return 0;
 }
 
+static int tickets_click(struct view *v, int line)
+{
+	struct tickets *t = v->priv;
+	if (line < 0 || line >= t->nrows)
+		return 0;
+	t->at.sel = t->at.top + line;
+	t->sel_id[0] = '\0';
+	return 1;
+}
+
 static int tickets_key(struct view *v, int key)
 {
 	struct tickets *t = v->priv;
@@ -383,6 +393,7 @@ const struct view_class view_tickets = {
     .fini = tickets_fini,
     .draw = tickets_draw,
     .key = tickets_key,
+    .click = tickets_click,
     .set_filter = tickets_set_filter,
     .selected = tickets_selected,
 };

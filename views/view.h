@@ -43,6 +43,9 @@ struct view_class {
 	 * -1 with the pane unchanged. NULL: the pane cannot be filtered. The
 	 * caller keeps v->filter equal to the filter in force. */
 	int (*set_filter)(struct view *v, const struct filter *f);
+	/* A mouse click on the line-th row under the headings (0 = the
+	 * first): select it. 1 when a row was selected. NULL: no rows to click. */
+	int (*click)(struct view *v, int line);
 };
 
 /* What key() receives. The keymap (tui/keymap.h) turns the operator's

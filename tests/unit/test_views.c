@@ -619,7 +619,7 @@ static void screen_open(void)
 	screen = newterm(NULL, scr_out, scr_in);
 	assert_non_null(screen);
 	set_term(screen);
-	draw_init(0);
+	draw_init(0, DRAW_THEME_DEFAULT, -1);
 }
 
 static void screen_close(void)
@@ -774,7 +774,7 @@ static void test_panes_ascii(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	draw_init(1);
+	draw_init(1, DRAW_THEME_DEFAULT, -1);
 	struct view_env env = {cache_db(f->cache), ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
@@ -794,7 +794,7 @@ static void test_panes_ascii(void **state)
 		}
 		v.cls->fini(&v);
 	}
-	draw_init(0);
+	draw_init(0, DRAW_THEME_DEFAULT, -1);
 	screen_close();
 }
 
