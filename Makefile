@@ -32,7 +32,9 @@ endif
 ifneq ($(WERROR),)
 WARN     += -Werror
 endif
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+LOCALEDIR ?= $(PREFIX)/share/locale
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' \
+	-DSOCTOP_LOCALEDIR='"$(LOCALEDIR)"' -I. $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS  := $(wildcard client/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)) $(wildcard views/*.c)
@@ -46,10 +48,23 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
 TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format
+.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format pot
 .DEFAULT_GOAL := all
 
-all: $(B)/soctop $(B)/soctop-sim
+# Translations: po/LANG.po -> $(B)/locale/LANG/LC_MESSAGES/soctop.mo, found
+# next to the binary when run from the build tree (tui/i18n.c).
+POS := $(wildcard po/*.po)
+MOS := $(POS:po/%.po=$(B)/locale/%/LC_MESSAGES/soctop.mo)
+
+all: $(B)/soctop $(B)/soctop-sim $(MOS)
+
+$(B)/locale/%/LC_MESSAGES/soctop.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# po/soctop.pot from the sources (then: msgmerge -U po/zh_TW.po po/soctop.pot)
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -cTRANSLATORS: --package-name=soctop -o po/soctop.pot $(LIB_SRCS) tui/main.c
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -120,11 +135,13 @@ install: all
 	install -m 0755 $(B)/soctop $(B)/soctop-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 config.example.ini README.md docs/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/soctop/
 	if ls keymaps/*.keys >/dev/null 2>&1; then install -m 0644 keymaps/*.keys $(DESTDIR)$(PREFIX)/share/soctop/keymaps/; fi
+	for mo in $(MOS); do l=$${mo#$(B)/locale/}; install -D -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/soctop $(DESTDIR)$(PREFIX)/bin/soctop-sim
 	rm -rf $(DESTDIR)$(PREFIX)/share/soctop $(DESTDIR)$(PREFIX)/share/doc/soctop
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/soctop.1
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/soctop.mo
 
 format:
 	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(wildcard */*.h)

@@ -2,6 +2,7 @@
  * bounded, control characters and bad UTF-8 refused, every error reported
  * with its line, and a bad line never stops the rest. */
 #include "tui/keymap.h"
+#include "tui/i18n.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -555,23 +556,23 @@ static const char *heading(enum cmd_ctx c)
 {
 	switch (c) {
 	case CTX_GLOBAL:
-		return "Everywhere";
+		return _("Everywhere");
 	case CTX_PANES:
-		return "Every list pane";
+		return _("Every list pane");
 	case CTX_ALERTS:
-		return "Alerts pane";
+		return _("Alerts pane");
 	case CTX_TICKETS:
-		return "Tickets pane";
+		return _("Tickets pane");
 	case CTX_VENDORS:
-		return "Vendor hours pane";
+		return _("Vendor hours pane");
 	case CTX_DRILLS:
-		return "Drills pane";
+		return _("Drills pane");
 	case CTX_ADVISORIES:
-		return "Advisories pane";
+		return _("Advisories pane");
 	case CTX_DETAILS:
-		return "Details screen";
+		return _("Details screen");
 	case CTX_HELP:
-		return "Help screen";
+		return _("Help screen");
 	case CTX_COUNT:
 		break;
 	}
@@ -624,8 +625,8 @@ int keymap_help(const struct keymap *km, const enum cmd_ctx *chain, int nchain, 
 			struct cmd_info info;
 			keys_of(km, chain, nchain, p, b->cmd, keys, sizeof keys);
 			cmd_find(cmd_word(b->cmd, name, sizeof name), &info);
-			snprintf(line, sizeof line, "  %-14s %-20s %s%s", keys, b->cmd, info.help,
-			         (info.flags & CMD_OUTBOUND) ? " (sent to the backend)" : "");
+			snprintf(line, sizeof line, "  %-14s %-20s %s%s", keys, b->cmd, _(info.help),
+			         (info.flags & CMD_OUTBOUND) ? _(" (sent to the backend)") : "");
 			emit(line, 0, arg);
 			lines++;
 		}
@@ -639,14 +640,14 @@ int keymap_help(const struct keymap *km, const enum cmd_ctx *chain, int nchain, 
 		    keymap_keys_for(km, chain, nchain, info.name, keys, sizeof keys)[0])
 			continue;
 		if (!headed) {
-			emit("Commands without a key (type : and the name):", 1, arg);
+			emit(_("Commands without a key (type : and the name):"), 1, arg);
 			lines++;
 			headed = 1;
 		}
 		char line[480], name[80];
 		snprintf(name, sizeof name, ":%s%s%s", info.name, info.args_hint[0] ? " " : "", info.args_hint);
-		snprintf(line, sizeof line, "  %-35s %s%s", name, info.help,
-		         (info.flags & CMD_OUTBOUND) ? " (sent to the backend)" : "");
+		snprintf(line, sizeof line, "  %-35s %s%s", name, _(info.help),
+		         (info.flags & CMD_OUTBOUND) ? _(" (sent to the backend)") : "");
 		emit(line, 0, arg);
 		lines++;
 	}

@@ -12,6 +12,7 @@
 #include "client/config.h"
 #include "client/log.h"
 #include "client/ws.h"
+#include "tui/i18n.h"
 #include "tui/ui.h"
 
 static void usage(FILE *fp)
@@ -106,10 +107,13 @@ int main(int argc, char **argv)
 		tzset();
 	}
 
+	const char *lang = i18n_init(cfg.language);
+
 	log_set_quiet(1);
 	if (log_open(cfg.log_file, cfg.log_level) < 0)
 		fprintf(stderr, "soctop: cannot open log file %s; continuing without a log\n", cfg.log_file);
-	log_info("soctop %s starting; config %s", SOCTOP_VERSION, cfg.path[0] ? cfg.path : "(defaults)");
+	log_info("soctop %s starting; config %s; language %s", SOCTOP_VERSION, cfg.path[0] ? cfg.path : "(defaults)",
+		 lang);
 
 	struct cache *cache = NULL;
 	if (cache_open(cfg.cache_path, &cache, err, sizeof err) < 0) {

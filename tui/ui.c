@@ -24,6 +24,7 @@
 #include "tui/actions.h"
 #include "tui/command.h"
 #include "tui/draw.h"
+#include "tui/i18n.h"
 #include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/prompt.h"
@@ -116,6 +117,12 @@ struct help {
 	int n, top, page;
 };
 
+/* The backend states client/ws.c names (ws_state_name), marked here for
+ * translation: the status bar shows them through _(). */
+static const char *const state_words[] __attribute__((unused)) = {
+	N_("disabled"), N_("connecting"), N_("live"), N_("stale"), N_("offline"), N_("auth refused"),
+};
+
 /* Captured at start for the fatal-signal handler, which may only write(). */
 static char restore_seq[256];
 static size_t restore_len;
@@ -177,7 +184,7 @@ static void draw_status(struct ui *ui, int y, int w)
 	int64_t now = ws_now_ms();
 
 	if (ui->o.offline || ws_count(ui->ws) == 0) {
-		x += draw_label(y, x, w - x, st | A_BOLD, ui->o.offline ? " OFFLINE (cache only) " : " no backends configured ");
+		x += draw_label(y, x, w - x, st | A_BOLD, ui->o.offline ? _(" OFFLINE (cache only) ") : _(" no backends configured "));
 	}
 	for (int i = 0; i < ws_count(ui->ws) && x < w; i++) {
 		struct ws_backend_info bi;
@@ -191,7 +198,7 @@ static void draw_status(struct ui *ui, int y, int w)
 			fmt_age(now - bi.last_msg_ms, age, sizeof age);
 		else
 			snprintf(age, sizeof age, "-");
-		snprintf(part, sizeof part, " %s %s %s", bi.name, mark, ws_state_name(bi.state));
+		snprintf(part, sizeof part, " %s %s %s", bi.name, mark, _(ws_state_name(bi.state)));
 		x += draw_label(y, x, w - x, draw_mono_or(role, st), part);
 		snprintf(part, sizeof part, " %s │", age);
 		if (draw_ascii())
@@ -211,14 +218,14 @@ static void draw_status(struct ui *ui, int y, int w)
 	int cw = (int)strlen(clock) + 2;
 	int room = w - x - cw;
 	if (room > 12) {
-		snprintf(buf, sizeof buf, " cache %s", ui->o.cache_path ? ui->o.cache_path : "");
+		snprintf(buf, sizeof buf, _(" cache %s"), ui->o.cache_path ? ui->o.cache_path : "");
 		int pw = text_width(buf);
 		if (pw > room) {
 			/* Keep the file name end of the path: that is the telling part. */
 			const char *p = ui->o.cache_path ? ui->o.cache_path : "";
 			size_t len = strlen(p);
 			size_t keep = (size_t)(room > 10 ? room - 9 : 1);
-			snprintf(buf, sizeof buf, " cache ~%s", len > keep ? p + len - keep : p);
+			snprintf(buf, sizeof buf, _(" cache ~%s"), len > keep ? p + len - keep : p);
 		}
 		draw_text(y, x, room, st, buf);
 	}
@@ -249,7 +256,7 @@ static void draw_messages(struct ui *ui, int y, int w)
 	}
 	draw_fill(y, 0, w, draw_attr(ROLE_NORMAL));
 	char counters[96];
-	snprintf(counters, sizeof counters, "invalid %llu  gaps %llu ", (unsigned long long)invalid,
+	snprintf(counters, sizeof counters, _("invalid %llu  gaps %llu "), (unsigned long long)invalid,
 		 (unsigned long long)gaps);
 	int cw = (int)strlen(counters);
 	if (name) {
@@ -288,15 +295,15 @@ static int latest_action(struct ui *ui, char *out, size_t n, enum draw_role *rol
 		state = state ? state : "";
 		if (strcmp(state, "done") == 0) {
 			*role = ROLE_OK;
-			snprintf(out, n, " %s %s: done", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+			snprintf(out, n, _(" %s %s: done"), sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
 		} else if (strcmp(state, "refused") == 0) {
 			*role = ROLE_ERROR;
-			snprintf(out, n, " %s %s: REFUSED %s: %s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			snprintf(out, n, _(" %s %s: REFUSED %s: %s"), sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
 				 sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
 		} else {
 			*role = ROLE_WARN;
-			snprintf(out, n, " %s %s: pending (%s, %s)", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-				 strcmp(state, "sent") == 0 ? "sent, awaiting the result" : "queued until the backend is live",
+			snprintf(out, n, _(" %s %s: pending (%s, %s)"), sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+				 strcmp(state, "sent") == 0 ? _("sent, awaiting the result") : _("queued until the backend is live"),
 				 age);
 		}
 		found = 1;
@@ -465,8 +472,8 @@ static void header_hint(struct ui *ui, char *out, size_t n, int maxw)
 {
 	static const struct {
 		const char *cmd, *label;
-	} hints[] = {{"help", "help"}, {"command", "command"}, {"focus-next", "pane"}, {"zoom", "zoom"},
-		     {"open", "details"}, {"back", "back"},	   {"quit", "quit"}};
+	} hints[] = {{"help", N_("help")}, {"command", N_("command")}, {"focus-next", N_("pane")}, {"zoom", N_("zoom")},
+		     {"open", N_("details")}, {"back", N_("back")},	   {"quit", N_("quit")}};
 	enum cmd_ctx chain[4];
 	int nc = current_chain(ui, chain, 4);
 	size_t used = 0;
@@ -477,7 +484,7 @@ static void header_hint(struct ui *ui, char *out, size_t n, int maxw)
 		if (!keys[0])
 			continue;
 		keys[strcspn(keys, ",")] = '\0'; /* the first key is enough here */
-		int k = snprintf(out + used, n - used, "%s%s %s", used ? "  " : "", keys, hints[i].label);
+		int k = snprintf(out + used, n - used, "%s%s %s", used ? "  " : "", keys, _(hints[i].label));
 		if (k < 0 || (size_t)k >= n - used || text_width(out) + 1 > maxw) {
 			out[used] = '\0';
 			break;
@@ -658,7 +665,7 @@ static void action_start(struct ui *ui, const struct act_spec *spec, const struc
 	}
 	if (strcmp(spec->op, "drill.checkin") == 0) {
 		if (!sel->sub[0]) {
-			set_flash(ui, " select a participant first (arrows in the drills pane)");
+			set_flash(ui, "%s", _(" select a participant first (arrows in the drills pane)"));
 			action_end(ui);
 			return;
 		}
@@ -674,14 +681,14 @@ static void action_next(struct ui *ui)
 	char label[1024];
 	if (ui->act_step < ui->act->nsteps) {
 		const struct act_step *st = &ui->act->steps[ui->act_step];
-		snprintf(label, sizeof label, "%s %s: %s", ui->act->op, ui->act_sel.id, st->label);
+		snprintf(label, sizeof label, "%s %s: %s", ui->act->op, ui->act_sel.id, _(st->label));
 		if (st->kind == ACT_CHOICE) {
 			char dyn[800];
 			if (!st->choices)
 				vendor_choices(ui, dyn, sizeof dyn);
 			prompt_choice(&ui->prompt, label, st->choices ? st->choices : dyn);
 			if (ui->prompt.nchoices == 0) {
-				set_flash(ui, " %s: nothing to choose from in the cache", ui->act->op);
+				set_flash(ui, _(" %s: nothing to choose from in the cache"), ui->act->op);
 				action_end(ui);
 			}
 		} else {
@@ -690,7 +697,7 @@ static void action_next(struct ui *ui)
 		return;
 	}
 	char *args = json_dumps(ui->act_args, JSON_COMPACT);
-	snprintf(label, sizeof label, "Send %s %s %s to %s?", ui->act->op, ui->act_sel.id, args ? args : "{}",
+	snprintf(label, sizeof label, _("Send %s %s %s to %s?"), ui->act->op, ui->act_sel.id, args ? args : "{}",
 		 ui->act_sel.backend);
 	free(args);
 	prompt_confirm(&ui->prompt, label);
@@ -703,7 +710,7 @@ static void action_answer(struct ui *ui)
 		const struct act_step *st = &ui->act->steps[ui->act_step];
 		prompt_value(&ui->prompt, value, sizeof value);
 		if (actions_set_arg(ui->act_args, st, value) < 0) {
-			set_flash(ui, " %s: \"%s\" is not a valid %s", ui->act->op, value, st->arg);
+			set_flash(ui, _(" %s: \"%s\" is not a valid %s"), ui->act->op, value, st->arg);
 			return; /* ask the same step again */
 		}
 		ui->act_step++;
@@ -713,7 +720,7 @@ static void action_answer(struct ui *ui)
 	char *args = json_dumps(ui->act_args, JSON_COMPACT);
 	if (!args || ws_action(ui->ws, ui->act_sel.backend, ui->act->op, ui->act_sel.id, args, id, sizeof id, err,
 			       sizeof err) < 0)
-		set_flash(ui, " %s not queued: %s", ui->act->op, args ? err : "out of memory");
+		set_flash(ui, _(" %s not queued: %s"), ui->act->op, args ? err : "out of memory");
 	else
 		log_info("action %s %s %s queued as %s", ui->act->op, ui->act_sel.id, args, id);
 	free(args);
@@ -759,7 +766,7 @@ static void prompt_input(struct ui *ui, wint_t ch, int is_key)
 		return;
 	}
 	if (r == PROMPT_CANCEL) {
-		set_flash(ui, " %s cancelled: nothing sent", ui->act ? ui->act->op : "action");
+		set_flash(ui, _(" %s cancelled: nothing sent"), ui->act ? ui->act->op : "action");
 		action_end(ui);
 		return;
 	}
@@ -775,7 +782,7 @@ static void ask_quit(struct ui *ui)
 	}
 	char label[200];
 	snprintf(label, sizeof label,
-		 "%lld action(s) not yet answered stay queued in the cache and go out next time. Quit now?",
+		 _("%lld action(s) not yet answered stay queued in the cache and go out next time. Quit now?"),
 		 (long long)pending);
 	prompt_confirm(&ui->prompt, label);
 	ui->mode = MODE_QUIT;
@@ -832,8 +839,8 @@ static int help_open(struct ui *ui, char *msg, size_t n)
 		snprintf(msg, n, "out of memory");
 		return -1;
 	}
-	const char *where = ctx == CTX_DETAILS ? "the details screen" : pane_classes[ui->focus]->title;
-	snprintf(h->title, sizeof h->title, " Help: keys of %s  (keymap: %s) ", where, ui->km->sources);
+	const char *where = ctx == CTX_DETAILS ? _("the details screen") : _(pane_classes[ui->focus]->title);
+	snprintf(h->title, sizeof h->title, _(" Help: keys of %s  (keymap: %s) "), where, ui->km->sources);
 	keymap_help(ui->km, chain, nc, help_emit, h);
 	help_close(ui);
 	ui->help = h;
@@ -882,7 +889,7 @@ static int c_reconnect(const struct cmd_call *c, void *arg)
 {
 	struct ui *ui = arg;
 	ws_reconnect(ui->ws);
-	snprintf(c->msg, c->msglen, "reconnecting every backend that is not connected");
+	snprintf(c->msg, c->msglen, "%s", _("reconnecting every backend that is not connected"));
 	return 0;
 }
 
@@ -1094,32 +1101,32 @@ int ui_register_commands(struct ui *ui)
 {
 	const unsigned list = CMD_LIST_PANES, moves = CMD_LIST_PANES | CTX_BIT(CTX_DETAILS) | CTX_BIT(CTX_HELP);
 	const struct cmd_spec builtin[] = {
-		{"quit", NULL, "quit soctop (asks first while actions wait to be sent)", 0, 0, c_quit, ui},
-		{"reconnect", NULL, "reconnect every backend that is not connected", 0, 0, c_reconnect, ui},
-		{"redraw", NULL, "repaint the whole screen", 0, 0, c_redraw, ui},
-		{"help", NULL, "list the keys of the view in front (this screen)", 0, 0, c_help, ui},
-		{"command", NULL, "open the : command line (Tab completes, Up/Down history)", 0, 0, c_command, ui},
-		{"focus-next", NULL, "focus the next pane", 0, 0, c_focus_next, ui},
-		{"focus-prev", NULL, "focus the previous pane", 0, 0, c_focus_next, ui},
-		{"focus", "PANE", "focus a pane: alerts, tickets, vendors, drills, advisories", 0, 0, c_focus, ui},
-		{"zoom", NULL, "zoom the focused pane to the whole screen, or back", 0, 0, c_zoom, ui},
-		{"layout", "[SPEC]", "show or set the pane layout for this width (config.example.ini)", 0, 0, c_layout, ui},
-		{"back", NULL, "close help or details, else clear the pane's filter, else unzoom", 0, 0, c_back, ui},
-		{"filter", "[EXPR]", "filter the focused pane (no EXPR: edit the filter; see README, Filter)", list, 0,
+		{"quit", NULL, N_("quit soctop (asks first while actions wait to be sent)"), 0, 0, c_quit, ui},
+		{"reconnect", NULL, N_("reconnect every backend that is not connected"), 0, 0, c_reconnect, ui},
+		{"redraw", NULL, N_("repaint the whole screen"), 0, 0, c_redraw, ui},
+		{"help", NULL, N_("list the keys of the view in front (this screen)"), 0, 0, c_help, ui},
+		{"command", NULL, N_("open the : command line (Tab completes, Up/Down history)"), 0, 0, c_command, ui},
+		{"focus-next", NULL, N_("focus the next pane"), 0, 0, c_focus_next, ui},
+		{"focus-prev", NULL, N_("focus the previous pane"), 0, 0, c_focus_next, ui},
+		{"focus", "PANE", N_("focus a pane: alerts, tickets, vendors, drills, advisories"), 0, 0, c_focus, ui},
+		{"zoom", NULL, N_("zoom the focused pane to the whole screen, or back"), 0, 0, c_zoom, ui},
+		{"layout", "[SPEC]", N_("show or set the pane layout for this width (config.example.ini)"), 0, 0, c_layout, ui},
+		{"back", NULL, N_("close help or details, else clear the pane's filter, else unzoom"), 0, 0, c_back, ui},
+		{"filter", "[EXPR]", N_("filter the focused pane (no EXPR: edit the filter; see README, Filter)"), list, 0,
 		 c_filter, ui},
-		{"filter-clear", NULL, "show all the rows of the focused pane again", list, 0, c_filter_clear, ui},
-		{"open", NULL, "details of the selected row; on details, follow the link", list | CTX_BIT(CTX_DETAILS), 0,
+		{"filter-clear", NULL, N_("show all the rows of the focused pane again"), list, 0, c_filter_clear, ui},
+		{"open", NULL, N_("details of the selected row; on details, follow the link"), list | CTX_BIT(CTX_DETAILS), 0,
 		 c_open, ui},
-		{"down", NULL, "select the next row", moves, 0, c_view, ui},
-		{"up", NULL, "select the previous row", moves, 0, c_view, ui},
-		{"page-down", NULL, "a page down", moves, 0, c_view, ui},
-		{"page-up", NULL, "a page up", moves, 0, c_view, ui},
-		{"top", NULL, "the first (newest) row; alerts follow new ones again", moves, 0, c_view, ui},
-		{"bottom", NULL, "the last row", moves, 0, c_view, ui},
-		{"sort", NULL, "the next sort order", CTX_BIT(CTX_TICKETS), 0, c_view, ui},
-		{"sort-reverse", NULL, "reverse the sort order", CTX_BIT(CTX_TICKETS), 0, c_view, ui},
-		{"drill-prev", NULL, "the previous drill", CTX_BIT(CTX_DRILLS), 0, c_view, ui},
-		{"drill-next", NULL, "the next drill", CTX_BIT(CTX_DRILLS), 0, c_view, ui},
+		{"down", NULL, N_("select the next row"), moves, 0, c_view, ui},
+		{"up", NULL, N_("select the previous row"), moves, 0, c_view, ui},
+		{"page-down", NULL, N_("a page down"), moves, 0, c_view, ui},
+		{"page-up", NULL, N_("a page up"), moves, 0, c_view, ui},
+		{"top", NULL, N_("the first (newest) row; alerts follow new ones again"), moves, 0, c_view, ui},
+		{"bottom", NULL, N_("the last row"), moves, 0, c_view, ui},
+		{"sort", NULL, N_("the next sort order"), CTX_BIT(CTX_TICKETS), 0, c_view, ui},
+		{"sort-reverse", NULL, N_("reverse the sort order"), CTX_BIT(CTX_TICKETS), 0, c_view, ui},
+		{"drill-prev", NULL, N_("the previous drill"), CTX_BIT(CTX_DRILLS), 0, c_view, ui},
+		{"drill-next", NULL, N_("the next drill"), CTX_BIT(CTX_DRILLS), 0, c_view, ui},
 	};
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (cmd_register_spec(&builtin[i]) < 0)

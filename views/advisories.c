@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/pager.h"
@@ -188,24 +189,24 @@ static void adv_draw(struct view *v, const struct rect *r, int focused)
 	}
 
 	char fl[FILTER_TEXT_MAX + 8];
-	snprintf(buf, sizeof buf, " Advisories  %lld %s%s", (long long)a->total,
-	         filter_active(&v->filter) ? "matching" : "cached", view_filter_label(v, fl, sizeof fl));
+	snprintf(buf, sizeof buf, filter_active(&v->filter) ? _(" Advisories  %lld matching%s") : _(" Advisories  %lld cached%s"),
+	         (long long)a->total, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	pager_draw_badge(pg, r, used, view_title_attr(focused), a->fresh);
 	if (r->h < 2)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_TIME] = {"TIME", 8, 11, 100, 0},    [C_KIND] = {"KIND", 6, 10, 60, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},        [C_TLP] = {"TLP", 7, 7, 85, 0},
-	    [C_CVE] = {"CVE CVSS", 14, 19, 50, 0}, [C_EXPL] = {"EXPL", 4, 9, 80, 0},
-	    [C_TITLE] = {"TITLE", 10, 0, 70, 0},
+	    [C_TIME] = {_("TIME"), 8, 11, 100, 0},    [C_KIND] = {_("KIND"), 6, 10, 60, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},        [C_TLP] = {_("TLP"), 7, 7, 85, 0},
+	    [C_CVE] = {_("CVE CVSS"), 14, 19, 50, 0}, [C_EXPL] = {_("EXPL"), 4, 9, 80, 0},
+	    [C_TITLE] = {_("TITLE"), 10, 0, 70, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	a->now_ms = v->env->now_ms;
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, a, 0, pg->nrows, pg->sel,
-	                                     "No advisories in the cache yet: waiting for the F-SOC backend."});
+	                                     _("No advisories in the cache yet: waiting for the F-SOC backend.")});
 }
 
 static int adv_selected(struct view *v, struct view_sel *out)
@@ -220,7 +221,7 @@ static int adv_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_advisories = {
     .name = "advisories",
-    .title = "Advisories",
+    .title = N_("Advisories"),
     .init = adv_init,
     .fini = adv_fini,
     .draw = adv_draw,

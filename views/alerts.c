@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/pager.h"
@@ -165,31 +166,31 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 
 	char fl[FILTER_TEXT_MAX + 8];
 	if (filter_active(&v->filter))
-		snprintf(buf, sizeof buf, " Alerts  %lld matching%s", (long long)a->total,
+		snprintf(buf, sizeof buf, _(" Alerts  %lld matching%s"), (long long)a->total,
 		         view_filter_label(v, fl, sizeof fl));
 	else
-		snprintf(buf, sizeof buf, " Alerts  %lld cached", (long long)a->total);
+		snprintf(buf, sizeof buf, _(" Alerts  %lld cached"), (long long)a->total);
 	int used = view_draw_title(r, focused, buf);
 	pager_draw_badge(pg, r, used, view_title_attr(focused), pager_count_new(pg));
 	if (r->h < 2)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_TIME] = {"TIME", 8, 11, 100, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},
-	    [C_TLP] = {"TLP", 7, 7, 80, 0},
-	    [C_STATUS] = {"STATUS", 6, 8, 20, 0},
-	    [C_INST] = {"INSTITUTION", 10, 20, 60, 0},
-	    [C_KIND] = {"CATEGORY", 8, 9, 40, 0},
-	    [C_SOURCE] = {"SOURCE", 8, 16, 10, 0},
-	    [C_CORR] = {"CORR", 4, 4, 50, 0},
-	    [C_TITLE] = {"TITLE", 24, 0, 70, 0},
+	    [C_TIME] = {_("TIME"), 8, 11, 100, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},
+	    [C_TLP] = {_("TLP"), 7, 7, 80, 0},
+	    [C_STATUS] = {_("STATUS"), 6, 8, 20, 0},
+	    [C_INST] = {_("INSTITUTION"), 10, 20, 60, 0},
+	    [C_KIND] = {_("CATEGORY"), 8, 9, 40, 0},
+	    [C_SOURCE] = {_("SOURCE"), 8, 16, 10, 0},
+	    [C_CORR] = {_("CORR"), 4, 4, 50, 0},
+	    [C_TITLE] = {_("TITLE"), 24, 0, 70, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	a->now_ms = v->env->now_ms;
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, a, 0, pg->nrows, pg->sel,
-	                                     "No alerts in the cache yet: waiting for the F-SOC backend."});
+	                                     _("No alerts in the cache yet: waiting for the F-SOC backend.")});
 }
 
 static int alerts_selected(struct view *v, struct view_sel *out)
@@ -204,7 +205,7 @@ static int alerts_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_alerts = {
     .name = "alerts",
-    .title = "Alerts",
+    .title = N_("Alerts"),
     .init = alerts_init,
     .fini = alerts_fini,
     .draw = alerts_draw,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
@@ -322,15 +323,15 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	drills_refresh(v);
 
 	if (d->n > 0)
-		snprintf(buf, sizeof buf, " Drills  %d/%lld  [ ] switch", d->cur + 1, (long long)d->total);
+		snprintf(buf, sizeof buf, _(" Drills  %d/%lld  [ ] switch"), d->cur + 1, (long long)d->total);
 	else
-		snprintf(buf, sizeof buf, " Drills  0");
+		snprintf(buf, sizeof buf, "%s", _(" Drills  0"));
 	view_draw_title(r, focused, buf);
 	if (r->h < 2)
 		return;
 	if (d->n == 0 || !d->doc) {
 		const char *why = d->n == 0
-		                      ? "No drills in the cache yet: waiting for the F-CERT backend."
+		                      ? _("No drills in the cache yet: waiting for the F-CERT backend.")
 		                      : "This drill's data cannot be read (damaged in the cache): '[' or ']' for another.";
 		for (int y = r->y + 1; y < r->y + r->h; y++)
 			view_draw_blank(y, r, y == r->y + 1 ? why : NULL);
@@ -350,14 +351,14 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_INST] = {"INSTITUTION", 8, 0, 100, 0}, [C_TARGET] = {"TARGET", 8, 28, 40, 0},
-	    [C_STATUS] = {"STATUS", 12, 12, 90, 0},   [C_PROBES] = {"PROBES D/F/C", 16, 28, 80, 0},
-	    [C_DETECT] = {"DETECT", 7, 8, 60, 0},     [C_REPORT] = {"REPORT", 7, 8, 55, 0},
-	    [C_MITIGATE] = {"MITIGATE", 8, 8, 58, 0},
+	    [C_INST] = {_("INSTITUTION"), 8, 0, 100, 0}, [C_TARGET] = {_("TARGET"), 8, 28, 40, 0},
+	    [C_STATUS] = {_("STATUS"), 12, 12, 90, 0},   [C_PROBES] = {_("PROBES D/F/C"), 16, 28, 80, 0},
+	    [C_DETECT] = {_("DETECT"), 7, 8, 60, 0},     [C_REPORT] = {_("REPORT"), 7, 8, 55, 0},
+	    [C_MITIGATE] = {_("MITIGATE"), 8, 8, 58, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	view_draw_table(r, y0, rows, focused,
-	                &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, "No participants in this drill."});
+	                &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, _("No participants in this drill.")});
 }
 
 static int drills_selected(struct view *v, struct view_sel *out)
@@ -378,7 +379,7 @@ static int drills_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_drills = {
     .name = "drills",
-    .title = "Drills",
+    .title = N_("Drills"),
     .init = drills_init,
     .fini = drills_fini,
     .draw = drills_draw,

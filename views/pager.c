@@ -1,5 +1,6 @@
 /* views/pager.c - keyset paging newest first; see pager.h. */
 #include "views/pager.h"
+#include "tui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -248,10 +249,10 @@ int pager_key(struct pager *p, int key, int page)
 
 void pager_draw_badge(const struct pager *p, const struct rect *r, int used, attr_t tattr, int64_t fresh)
 {
-	char buf[64];
+	char buf[96];
 	if (fresh > 0) {
-		snprintf(buf, sizeof buf, " %lld new %s (Home) ", (long long)fresh, draw_ascii() ? "^" : "\u2191");
+		snprintf(buf, sizeof buf, _(" %lld new %s (Home) "), (long long)fresh, draw_ascii() ? "^" : "\u2191");
 		view_draw_badge(r, used, draw_attr(ROLE_WARN) | A_REVERSE, buf);
 	} else if (!p->following)
-		view_draw_badge(r, used, tattr, " held ");
+		view_draw_badge(r, used, tattr, _(" held "));
 }

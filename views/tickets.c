@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "tui/text.h"
 #include "views/common.h"
 #include "views/fmt.h"
@@ -338,7 +339,7 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 	int desc = rows_ticket_sort_desc(t->sort, t->reverse);
 	const char *arrow = draw_ascii() ? (desc ? "v" : "^") : (desc ? "\u2193" : "\u2191");
 	char fl[FILTER_TEXT_MAX + 8];
-	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s%s", (long long)t->total, rows_ticket_sort_name(t->sort),
+	snprintf(buf, sizeof buf, _(" Tickets  %lld  sort: %s %s%s"), (long long)t->total, rows_ticket_sort_name(t->sort),
 	         arrow, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (t->total > 0) {
@@ -350,17 +351,17 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 
 	struct fmt_col cols[C_N] = {
 	    [C_MARK] = {"", 1, 1, 110, 0},
-	    [C_ID] = {"ID", 10, 16, 95, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},
-	    [C_TLP] = {"TLP", 7, 7, 45, 0},
-	    [C_DUE] = {"DUE", 10, 11, 100, 0},
-	    [C_STATUS] = {"STATUS", 8, 14, 60, 0},
-	    [C_INST] = {"INSTITUTION", 10, 20, 55, 0},
-	    [C_TITLE] = {"TITLE", 10, 0, 70, 0},
-	    [C_ASSIGNEE] = {"ASSIGNEE", 9, 14, 35, 0},
-	    [C_VENDOR] = {"VENDOR", 6, 22, 25, 0},
-	    [C_HOURS] = {"HOURS", 5, 6, 20, 0},
-	    [C_UPD] = {"UPDATED", 8, 11, 15, 0},
+	    [C_ID] = {_("ID"), 10, 16, 95, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},
+	    [C_TLP] = {_("TLP"), 7, 7, 45, 0},
+	    [C_DUE] = {_("DUE"), 10, 11, 100, 0},
+	    [C_STATUS] = {_("STATUS"), 8, 14, 60, 0},
+	    [C_INST] = {_("INSTITUTION"), 10, 20, 55, 0},
+	    [C_TITLE] = {_("TITLE"), 10, 0, 70, 0},
+	    [C_ASSIGNEE] = {_("ASSIGNEE"), 9, 14, 35, 0},
+	    [C_VENDOR] = {_("VENDOR"), 6, 22, 25, 0},
+	    [C_HOURS] = {_("HOURS"), 5, 6, 20, 0},
+	    [C_UPD] = {_("UPDATED"), 8, 11, 15, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	t->now_ms = now;
@@ -373,7 +374,7 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 	}
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, t, 0, t->nrows, t->at.sel - t->at.top,
-	                                     "No tickets in the cache yet: waiting for the F-CERT backend."});
+	                                     _("No tickets in the cache yet: waiting for the F-CERT backend.")});
 }
 
 static int tickets_selected(struct view *v, struct view_sel *out)
@@ -388,7 +389,7 @@ static int tickets_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_tickets = {
     .name = "tickets",
-    .title = "Tickets",
+    .title = N_("Tickets"),
     .init = tickets_init,
     .fini = tickets_fini,
     .draw = tickets_draw,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
@@ -290,8 +291,8 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 	refresh_page(v, rows);
 
 	char fl[FILTER_TEXT_MAX + 8];
-	snprintf(buf, sizeof buf, " Vendor hours  %lld contract%s%s", (long long)a->total, a->total == 1 ? "" : "s",
-	         view_filter_label(v, fl, sizeof fl));
+	snprintf(buf, sizeof buf, a->total == 1 ? _(" Vendor hours  %lld contract%s") : _(" Vendor hours  %lld contracts%s"),
+	         (long long)a->total, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (a->nlow > 0) {
 		snprintf(buf, sizeof buf, " %lld LOW ", (long long)a->nlow);
@@ -301,15 +302,15 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_NAME] = {"VENDOR", 16, 30, 100, 0},
+	    [C_NAME] = {_("VENDOR"), 16, 30, 100, 0},
 	    [C_FLAG] = {"", 3, 3, 95, 0},
-	    [C_LEFT] = {"LEFT", 6, 9, 90, 0},
-	    [C_GAUGE] = {"USED/RESERVED/LEFT", 10, 0, 80, 0},
+	    [C_LEFT] = {_("LEFT"), 6, 9, 90, 0},
+	    [C_GAUGE] = {_("USED/RESERVED/LEFT"), 10, 0, 80, 0},
 	    [C_HOURS] = {"USED+RES/TOTAL", 12, 16, 50, 0},
-	    [C_BURN] = {"BURN", 7, 8, 55, 0},
-	    [C_DRY] = {"DRY BY", 11, 11, 60, 0},
-	    [C_PENDING] = {"PENDING", 8, 13, 40, 0},
-	    [C_PERIOD] = {"PERIOD", 21, 22, 30, 0},
+	    [C_BURN] = {_("BURN"), 7, 8, 55, 0},
+	    [C_DRY] = {_("DRY BY"), 11, 11, 60, 0},
+	    [C_PENDING] = {_("PENDING"), 8, 13, 40, 0},
+	    [C_PERIOD] = {_("PERIOD"), 21, 22, 30, 0},
 	};
 	/* One line: every column in order. Two lines: name, flag, left, period, pending above; gauge, hours, burn, dry below. */
 	static const int top2[] = {C_NAME, C_FLAG, C_LEFT, C_PERIOD, C_PENDING};
@@ -359,7 +360,7 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 		if (i >= a->nrows || i >= rows) {
 			view_draw_blank(y, r,
 			                line == 0 && a->nrows == 0
-			                    ? "No vendor contracts in the cache yet: waiting for the F-CERT backend."
+			                    ? _("No vendor contracts in the cache yet: waiting for the F-CERT backend.")
 			                    : NULL);
 			continue;
 		}
@@ -387,7 +388,7 @@ static int vendors_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_vendors = {
     .name = "vendors",
-    .title = "Vendor hours",
+    .title = N_("Vendor hours"),
     .init = vendors_init,
     .fini = vendors_fini,
     .draw = vendors_draw,
