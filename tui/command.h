@@ -23,8 +23,10 @@
  * of those absent at once: not runnable, not completed, not in help, and
  * their keys fall through as if unbound (a read-only wall display).
  *
- * Register commands before the keymaps are loaded: a keymap line naming an
- * unknown command is an error. Names are 1-31 characters from [a-z0-9._-]. */
+ * Register commands before ui_open(), which registers soctop's own and then
+ * loads the keymaps: a keymap line naming an unknown command is an error.
+ * cmd_set_readonly() may be called before or after. Names are 1-31
+ * characters from [a-z0-9._-]. */
 #ifndef SOCTOP_COMMAND_H
 #define SOCTOP_COMMAND_H
 
@@ -74,8 +76,10 @@ struct cmd_call {
 	const char *args; /* after the name, spaces trimmed; "" when none */
 	char *msg;
 	size_t msglen;
-	enum cmd_ctx ctx;           /* where it was invoked: the focused pane, details or help */
-	const struct view_sel *sel; /* the selected item, or NULL */
+	enum cmd_ctx ctx;            /* where it was invoked: the focused pane, details or help */
+	const char *pane;            /* the focused pane's name ("alerts"), also under details/help */
+	const struct filter *filter; /* the focused pane's filter in force (views/filter.h; maybe empty) */
+	const struct view_sel *sel;  /* the selected item, or NULL */
 	sqlite3 *db;                /* the cache (read it; write through client/cache.h) */
 	void *ui;                   /* struct ui, for tui/ui.c's own commands */
 };

@@ -168,6 +168,20 @@ void keymap_init(struct keymap *km)
 	memset(km, 0, sizeof *km);
 }
 
+const char *keymap_user_path(char *buf, size_t n)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int k = -1;
+	if (xdg && xdg[0] == '/')
+		k = snprintf(buf, n, "%s/soctop/keys", xdg);
+	else if (home && home[0])
+		k = snprintf(buf, n, "%s/.config/soctop/keys", home);
+	if (k < 0 || (size_t)k >= n)
+		buf[0] = '\0';
+	return buf;
+}
+
 const char *keymap_preset_names(void)
 {
 	static char names[200];

@@ -66,6 +66,10 @@ int keymap_key_parse(const char *name);
 void keymap_init(struct keymap *km);
 /* A built-in preset by name ("default", "vi", "emacs"): its text, or NULL. */
 const char *keymap_preset(const char *name);
+/* Where the user keymap is when no config key says: $XDG_CONFIG_HOME/soctop/keys
+ * (an absolute XDG_CONFIG_HOME), else ~/.config/soctop/keys; "" without a
+ * home. Into buf, which it returns. */
+const char *keymap_user_path(char *buf, size_t n);
 /* The preset names, comma separated, for messages. */
 const char *keymap_preset_names(void);
 

@@ -2,17 +2,20 @@
  * the websocket connections and the terminal together.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad config. */
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client/cache.h"
 #include "client/config.h"
 #include "client/log.h"
 #include "client/ws.h"
 #include "tui/i18n.h"
+#include "tui/keymap.h"
 #include "tui/ui.h"
 
 static void usage(FILE *fp)
@@ -28,7 +31,7 @@ static void usage(FILE *fp)
 	      "  -o, --offline      open the cache only, no network\n"
 	      "  -l, --low-bandwidth  for slow links: at most one redraw a second, the clock\n"
 	      "                     by the minute (also [ui] low_bandwidth = yes)\n"
-	      "  -p, --paths        print the config, cache and log paths in use, and exit\n"
+	      "  -p, --paths        print the config, cache, log and keymap paths, and exit\n"
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
 	      "\n"
@@ -98,6 +101,11 @@ int main(int argc, char **argv)
 		printf("config: %s\n", cfg.path[0] ? cfg.path : "(none found: built-in defaults)");
 		printf("cache:  %s\n", cfg.cache_path);
 		printf("log:    %s\n", cfg.log_file);
+		char keys[PATH_MAX];
+		const char *user = cfg.keys_file[0] ? cfg.keys_file : keymap_user_path(keys, sizeof keys);
+		printf("keymap: %s%s\n", cfg.keymap, keymap_preset(cfg.keymap) ? " (built in)" : "");
+		printf("keys:   %s%s\n", user[0] ? user : "(no home directory)",
+		       user[0] && access(user, F_OK) != 0 ? " (absent)" : "");
 		return 0;
 	}
 

@@ -1162,6 +1162,8 @@ static void run_command(struct ui *ui, const char *line)
 		.msg = msg,
 		.msglen = sizeof msg,
 		.ctx = current_ctx(ui),
+		.pane = pane_names[ui->focus],
+		.filter = &ui->panes[ui->focus].v.filter,
 		.sel = have_sel ? &sel : NULL,
 		.db = ui->env.db,
 		.ui = ui,
@@ -1347,18 +1349,8 @@ static int load_keymaps(struct ui *ui, const struct ui_opts *o)
 	}
 	char path[PATH_MAX];
 	const char *user = o->keys_file && o->keys_file[0] ? o->keys_file : NULL;
-	if (!user) {
-		const char *xdg = getenv("XDG_CONFIG_HOME");
-		const char *home = getenv("HOME");
-		if (xdg && xdg[0] == '/')
-			snprintf(path, sizeof path, "%s/soctop/keys", xdg);
-		else if (home && home[0])
-			snprintf(path, sizeof path, "%s/.config/soctop/keys", home);
-		else
-			path[0] = '\0';
-		if (path[0] && access(path, F_OK) == 0)
-			user = path;
-	}
+	if (!user && keymap_user_path(path, sizeof path)[0] && access(path, F_OK) == 0)
+		user = path;
 	if (user)
 		keymap_load_file(km, user);
 	for (int i = 0; i < km->nerrors && i < KEYMAP_MAX_ERRORS; i++)
@@ -1460,7 +1452,7 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	}
 	snprintf(ui->layout_spec, sizeof ui->layout_spec, "%s", o->layout ? o->layout : LAYOUT_DEFAULT);
 	snprintf(ui->layout_wide_spec, sizeof ui->layout_wide_spec, "%s", o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE);
-	cmd_clear();
+	/* other modules' commands, registered before, stay */
 	if (ui_register_commands(ui) < 0 || load_keymaps(ui, o) < 0) {
 		snprintf(err, errlen, "out of memory");
 		ui_close(ui);
