@@ -925,11 +925,11 @@ static int c_focus(const struct cmd_call *c, void *arg)
 	struct ui *ui = arg;
 	for (int i = 0; i < UI_NPANES; i++)
 		if (strcmp(c->args, pane_names[i]) == 0) {
-			if (!ui->panes[i].placed && !ui->zoom && !ui->details && !ui->help) {
-				snprintf(c->msg, c->msglen, "focus: the %s pane is hidden by the layout (z zooms it)",
+			if (!ui->panes[i].placed && !ui->zoom) {
+				/* hidden by the layout: zoomed, or the focus would not stay there */
+				snprintf(c->msg, c->msglen, "focus: the %s pane is not in the layout: zoomed",
 					 pane_names[i]);
-				ui->focus = i; /* zoom shows it */
-				return 0;
+				ui->zoom = 1;
 			}
 			ui->focus = i;
 			help_close(ui);

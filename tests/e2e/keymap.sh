@@ -82,6 +82,25 @@ check() {
 	wait_focus Drills
 	pass "${cols}x$rows ($env): ':' runs commands, with completion and history"
 
+	# :layout shows and sets the layout; :focus on a pane it hides zooms it
+	keys :
+	keys -l 'layout alerts / tickets'
+	keys Enter
+	wait_gone " Vendor hours  " 5
+	screen_has " Alerts  " && screen_has " Tickets  " || { screen >&2; fail "${cols}x$rows: :layout lost a pane"; }
+	keys :
+	keys -l 'layout'
+	keys Enter
+	wait_screen ": alerts / tickets" 5
+	keys :
+	keys -l 'focus vendors'
+	keys Enter
+	wait_screen " Vendor hours  " 5
+	title_line "Vendor hours" | grep -q '^2$' || { screen >&2; fail "${cols}x$rows: :focus vendors did not zoom it"; }
+	keys Escape
+	wait_gone " Vendor hours  " 5
+	pass "${cols}x$rows ($env): :layout sets and shows the layout; :focus on a hidden pane zooms it"
+
 	# the rebound quit
 	keys x
 	wait_for 10 screen_has "[exit 0]" || { screen >&2; fail "${cols}x$rows: x (rebound quit) did not exit 0"; }
