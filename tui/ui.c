@@ -32,6 +32,7 @@
 #include "views/common.h"
 #include "views/details.h"
 #include "views/fmt.h"
+#include "views/rows.h"
 #include "views/view.h"
 
 enum { TIMER_FRAME, TIMER_CLOCK };
@@ -1070,6 +1071,21 @@ static int c_view(const struct cmd_call *c, void *arg)
 	for (size_t i = 0; i < sizeof view_cmds / sizeof view_cmds[0]; i++)
 		if (strcmp(view_cmds[i].name, c->name) == 0)
 			code = view_cmds[i].code;
+	if (code == VIEW_CMD_SORT && c->args[0]) { /* :sort COLUMN */
+		int found = -1;
+		char names[160] = "";
+		for (int k = 0; k < ROWS_SORT_COUNT; k++) {
+			if (strcmp(c->args, rows_ticket_sort_name(k)) == 0)
+				found = k;
+			size_t used = strlen(names);
+			snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", rows_ticket_sort_name(k));
+		}
+		if (found < 0) {
+			snprintf(c->msg, c->msglen, "sort: by %s", names);
+			return -1;
+		}
+		code = VIEW_CMD_SORT_BY(found);
+	}
 	if (ui->help) {
 		help_move(ui->help, code);
 	} else if (ui->details) {
@@ -1123,7 +1139,8 @@ int ui_register_commands(struct ui *ui)
 		{"page-up", NULL, N_("a page up"), moves, 0, c_view, ui},
 		{"top", NULL, N_("the first (newest) row; alerts follow new ones again"), moves, 0, c_view, ui},
 		{"bottom", NULL, N_("the last row"), moves, 0, c_view, ui},
-		{"sort", NULL, N_("the next sort order"), CTX_BIT(CTX_TICKETS), 0, c_view, ui},
+		{"sort", "[COLUMN]", N_("the next sort order, or by COLUMN: due, severity, updated, opened, status, institution"),
+		 CTX_BIT(CTX_TICKETS), 0, c_view, ui},
 		{"sort-reverse", NULL, N_("reverse the sort order"), CTX_BIT(CTX_TICKETS), 0, c_view, ui},
 		{"drill-prev", NULL, N_("the previous drill"), CTX_BIT(CTX_DRILLS), 0, c_view, ui},
 		{"drill-next", NULL, N_("the next drill"), CTX_BIT(CTX_DRILLS), 0, c_view, ui},

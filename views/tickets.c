@@ -237,6 +237,13 @@ static int tickets_key(struct view *v, int key)
 {
 	struct tickets *t = v->priv;
 	int page = v->page > 0 ? v->page : 1;
+	if (key >= VIEW_CMD_SORT_BY(0) && key < VIEW_CMD_SORT_BY(ROWS_SORT_COUNT)) {
+		t->sort = key - VIEW_CMD_SORT_BY(0);
+		t->reverse = 0;
+		t->at.sel = t->at.top = 0;
+		t->sel_id[0] = '\0';
+		return 1;
+	}
 	switch (key) {
 	case 's':
 		t->sort = (t->sort + 1) % ROWS_SORT_COUNT;

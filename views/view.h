@@ -62,6 +62,7 @@ struct view_class {
 #define VIEW_CMD_SORT_REVERSE 'S' /* tickets: reverse it */
 #define VIEW_CMD_PREV_ITEM '['    /* drills: the previous drill */
 #define VIEW_CMD_NEXT_ITEM ']'    /* drills: the next drill */
+#define VIEW_CMD_SORT_BY(n) (0x100000 + (n)) /* tickets: sort order n (enum rows_sort) */
 
 struct view {
 	const struct view_class *cls;

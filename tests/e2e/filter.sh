@@ -95,6 +95,16 @@ check() {
 		{ screen >&2; fail "${cols}x$rows: :filter status:new shows $tnew tickets (cache has $tcount new, $tall shown before)"; }
 	screen | grep -E '2026-0[0-9]{3} ' | grep -v -q ' new ' && { screen >&2; fail "${cols}x$rows: a ticket not new"; }
 	pass "${cols}x$rows: ':filter status:new' shows the $tnew new tickets"
+	keys :
+	keys -l 'sort severity'
+	keys Enter
+	wait_screen "sort: severity" 5
+	screen_has "/status:new" || { screen >&2; fail "${cols}x$rows: :sort dropped the filter"; }
+	keys :
+	keys -l 'sort colour'
+	keys Enter
+	wait_screen "sort: by due, severity, updated, opened, status, institution" 5
+	pass "${cols}x$rows: ':sort severity' sorts the filtered tickets; a bad column is named"
 	keys Escape Escape
 	wait_screen " Alerts  " 5
 
