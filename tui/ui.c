@@ -999,7 +999,7 @@ static int apply_filter(struct ui *ui, int i, const char *expr, char *msg, size_
 
 static void filter_open(struct ui *ui, const char *initial)
 {
-	prompt_line(&ui->prompt, "/", &ui->filter_hist, NULL, initial);
+	prompt_line(&ui->prompt, "/", &ui->filter_hist, filter_complete, initial);
 	ui->filter_pane = ui->focus;
 	ui->mode = MODE_FILTER;
 }

@@ -158,7 +158,7 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 	/* count(*) walks an index of up to millions of rows: every 5 s when
 	 * large, every frame while small or plainly out of date. */
 	int filtered = filter_active(&v->filter); /* a filtered count reads the table: every 5 s at most */
-	if ((!filtered && (a->total < 20000 || a->total < pg->nrows)) || v->env->now_ms - a->total_at_ms > 5000 ||
+	if ((!filtered && a->total < 20000) || a->total < pg->nrows || v->env->now_ms - a->total_at_ms > 5000 ||
 	    a->total_at_ms == 0) {
 		if (sqlite3_step(a->q_total) == SQLITE_ROW)
 			a->total = sqlite3_column_int64(a->q_total, 0);

@@ -524,6 +524,67 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 	return 0;
 }
 
+int filter_complete(const char *line, char *out, size_t outlen, char *hint, size_t hintlen)
+{
+	static const char *const fields[] = {"sev:", "tlp:", "status:", "cat:", "inst:", "since:", "until:"};
+	static const char *const sevs[] = {"info", "low", "medium", "high", "critical"};
+	static const char *const tlps[] = {"clear", "green", "amber", "amber+strict", "red"};
+	const char *const *cands = fields;
+	size_t ncands = sizeof fields / sizeof fields[0];
+	if (outlen)
+		snprintf(out, outlen, "%s", line);
+	if (hintlen)
+		hint[0] = '\0';
+	const char *word = strrchr(line, ' ');
+	word = word ? word + 1 : line;
+	if (*word == '-')
+		word++;
+	const char *colon = strchr(word, ':');
+	const char *stem = word; /* what the candidates must start with */
+	if (colon) {
+		size_t fl = (size_t)(colon - word);
+		if ((fl == 3 && !strncasecmp(word, "sev", 3)) || (fl == 8 && !strncasecmp(word, "severity", 8)))
+			cands = sevs;
+		else if (fl == 3 && !strncasecmp(word, "tlp", 3))
+			cands = tlps;
+		else
+			return 0; /* free values: nothing to offer */
+		ncands = 5;
+		stem = colon + 1;
+		const char *comma = strrchr(stem, ',');
+		if (comma)
+			stem = comma + 1;
+	}
+	size_t sl = strlen(stem), hused = 0, common = 0;
+	int n = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < ncands; i++) {
+		if (strncasecmp(cands[i], stem, sl) != 0)
+			continue;
+		if (!first) {
+			first = cands[i];
+			common = strlen(first);
+		} else {
+			size_t k = 0;
+			while (k < common && first[k] == cands[i][k])
+				k++;
+			common = k;
+		}
+		n++;
+		int k = hintlen > hused ? snprintf(hint + hused, hintlen - hused, "%s%s", hused ? " " : "", cands[i]) : -1;
+		if (k > 0 && (size_t)k < hintlen - hused)
+			hused += (size_t)k;
+	}
+	if (n == 0)
+		return 0;
+	size_t keep = (size_t)(stem - line);
+	int k = snprintf(out, outlen, "%.*s%.*s%s", (int)keep, line, (int)(n == 1 ? strlen(first) : common), first,
+			 n == 1 && colon ? " " : "");
+	if (k < 0 || (size_t)k >= outlen)
+		snprintf(out, outlen, "%s", line);
+	return n;
+}
+
 int filter_bind(const struct filter *f, sqlite3_stmt *st)
 {
 	for (int i = 0; i < f->np; i++) {

@@ -58,6 +58,11 @@ int filter_active(const struct filter *f);
 /* Parse expr (untrusted) for times relative to now_ms. 0, or -1 with a
  * message naming the bad term in err; out is then left cleared. */
 int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err, size_t errlen);
+/* Tab in the "/" prompt: complete the last word of line, a field name
+ * ("se" -> "sev:") or a level after sev:/tlp: ("sev:h" -> "sev:high ").
+ * out gets the line, hint the candidates; returns how many there were
+ * (the shape of tui/prompt.h's prompt_complete_fn). */
+int filter_complete(const char *line, char *out, size_t outlen, char *hint, size_t hintlen);
 /* Bind f's values into st (prepared with f->sql in it). SQLITE_OK or an error. */
 int filter_bind(const struct filter *f, sqlite3_stmt *st);
 

@@ -31,7 +31,9 @@ check() {
 
 	keys /
 	wait_screen " /_" 5
-	keys -l 'sev:critical'
+	keys -l 'sev:cr'
+	keys Tab # completes the level
+	wait_screen " /sev:critical _" 5
 	keys Enter
 	wait_screen "matching  /sev:critical" 5
 	sleep 0.3

@@ -220,6 +220,29 @@ static void test_values_are_parameters(void **state)
 	assert_string_equal(f.text, "inst:長虹 status:new \"x'y\" since:2h sev:high");
 }
 
+static void test_complete(void **state)
+{
+	(void)state;
+	char out[300], hint[200];
+	assert_int_equal(filter_complete("se", out, sizeof out, hint, sizeof hint), 1);
+	assert_string_equal(out, "sev:");
+	assert_int_equal(filter_complete("flood s", out, sizeof out, hint, sizeof hint), 3);
+	assert_string_equal(out, "flood s");
+	assert_string_equal(hint, "sev: status: since:");
+	assert_int_equal(filter_complete("inst:x sev:h", out, sizeof out, hint, sizeof hint), 1);
+	assert_string_equal(out, "inst:x sev:high ");
+	assert_int_equal(filter_complete("tlp:amber,r", out, sizeof out, hint, sizeof hint), 1);
+	assert_string_equal(out, "tlp:amber,red ");
+	assert_int_equal(filter_complete("tlp:a", out, sizeof out, hint, sizeof hint), 2);
+	assert_string_equal(out, "tlp:amber");
+	assert_int_equal(filter_complete("-st", out, sizeof out, hint, sizeof hint), 1);
+	assert_string_equal(out, "-status:");
+	assert_int_equal(filter_complete("inst:長", out, sizeof out, hint, sizeof hint), 0);
+	assert_string_equal(out, "inst:長");
+	assert_int_equal(filter_complete("zz", out, sizeof out, hint, sizeof hint), 0);
+	assert_int_equal(filter_complete("", out, sizeof out, hint, sizeof hint), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_expressions, setup, teardown),
 		cmocka_unit_test(test_values_are_parameters),
+		cmocka_unit_test(test_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
