@@ -145,12 +145,24 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
-static void capture_restore(void)
+/* What turns the terminal's mouse reporting off, as ncurses turned it on:
+ * XM (the xterm extension ncurses itself uses) with 0, else the plain
+ * xterm sequence when the terminal has mouse keys at all; NULL: none. */
+static const char *mouse_off_seq(void)
 {
-	const char *caps[] = {"sgr0", "cnorm", "rmcup"};
+	char *xm = tigetstr("XM");
+	if (xm && xm != (char *)-1)
+		return tiparm(xm, 0);
+	char *km = tigetstr("kmous");
+	return km && km != (char *)-1 && km[0] ? "\033[?1000l" : NULL;
+}
+
+static void capture_restore(int mouse)
+{
+	const char *caps[] = {"sgr0", "cnorm", "mouse", "rmcup"};
 	restore_len = 0;
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
-		char *s = tigetstr(caps[i]);
+		const char *s = strcmp(caps[i], "mouse") != 0 ? tigetstr(caps[i]) : mouse ? mouse_off_seq() : NULL;
 		if (!s || s == (char *)-1)
 			continue;
 		size_t n = strlen(s);
@@ -1427,7 +1439,7 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		return -1;
 	}
 	set_term(ui->scr);
-	capture_restore();
+	capture_restore(o->mouse); /* a crash must turn mouse reporting off too */
 	signal(SIGSEGV, fatal_signal);
 	signal(SIGBUS, fatal_signal);
 	signal(SIGFPE, fatal_signal);
