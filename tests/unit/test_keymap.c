@@ -121,6 +121,37 @@ static void test_user_rebind_unbind(void **state)
 	assert_string_equal(lookup(km, CTX_DETAILS, CTX_ALERTS, 'j'), "down");
 }
 
+/* The example user keymap in README.md ("Keys") loads as it is, without a
+ * bad line, and does what its comments say: the README is what operators
+ * copy. (Run from the top of the tree, as make unit does.) */
+static void test_readme_example(void **state)
+{
+	struct keymap *km = *state;
+	FILE *fp = fopen("README.md", "r");
+	assert_non_null(fp);
+	char line[512], text[4096] = "";
+	int in = 0, found = 0;
+	while (fgets(line, sizeof line, fp)) {
+		if (!in && strncmp(line, "# ~/.config/soctop/keys", 23) == 0)
+			in = found = 1;
+		else if (in && strncmp(line, "```", 3) == 0)
+			break;
+		if (in && strlen(text) + strlen(line) < sizeof text)
+			strcat(text, line);
+	}
+	fclose(fp);
+	assert_true(found);
+	keymap_load_text(km, "default", keymap_preset("default"));
+	int bad = keymap_load_text(km, "README", text);
+	if (bad)
+		fprintf(stderr, "README example: %s\n", km->errors[0]);
+	assert_int_equal(bad, 0);
+	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'x'), "quit");
+	assert_null(lookup(km, CTX_ALERTS, CTX_ALERTS, 'q'));
+	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, KEYMAP_FN | KEY_F(2)), "focus tickets");
+	assert_string_equal(lookup(km, CTX_VENDORS, CTX_VENDORS, 'n'), "down");
+}
+
 /* Bad lines: each reported as FILE:LINE, the good ones around them load. */
 static void test_bad_lines(void **state)
 {
@@ -406,6 +437,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_presets_load_clean, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user_rebind_unbind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_readme_example, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_and_hostile, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_names, setup, teardown),
