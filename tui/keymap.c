@@ -6,11 +6,13 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The built-in presets: keymaps/NAME.keys, embedded by the Makefile. */
 struct keymap_preset_data {
@@ -469,15 +471,23 @@ int keymap_load_text(struct keymap *km, const char *name, const char *text)
 
 int keymap_load_file(struct keymap *km, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
+	/* O_NONBLOCK: a FIFO must not make soctop wait at start for a writer;
+	 * it is refused below like any file that is not a regular one. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		add_error(km, path, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		add_error(km, path, 0, "not a regular file");
-		fclose(fp);
+		close(fd);
+		return -1;
+	}
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		add_error(km, path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if (st.st_size > KEYMAP_FILE_MAX) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tui/command.h"
@@ -240,6 +241,26 @@ static void test_long_and_hostile(void **state)
 	unlink(path);
 }
 
+/* A keymap path that is a FIFO (or any special file) is refused at once:
+ * opening it must not wait for a writer, or soctop would hang at start.
+ * The alarm turns a hang into a failure. */
+static void test_fifo_refused(void **state)
+{
+	struct keymap *km = *state;
+	char dir[] = "/tmp/soctop-keymap-fifo-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/keys", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(5);
+	int rc = keymap_load_file(km, path);
+	alarm(0);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(km->errors[0], "not a regular file"));
+}
+
 static void test_key_names(void **state)
 {
 	(void)state;
@@ -440,6 +461,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_readme_example, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_and_hostile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_help_generated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
