@@ -1373,8 +1373,9 @@ static int load_keymaps(struct ui *ui, const struct ui_opts *o)
 		char name[64];
 		snprintf(name, sizeof name, "%.40s.keys", base);
 		keymap_load_text(km, name, text);
-	} else if (keymap_load_file(km, base) < 0) {
-		keymap_load_text(km, "default.keys", keymap_preset("default")); /* never without keys */
+	} else if (keymap_load_file(km, base) < 0 || km->n == 0) {
+		/* never without keys: also when the file bound nothing (the wrong file) */
+		keymap_load_text(km, "default.keys", keymap_preset("default"));
 	}
 	char path[PATH_MAX];
 	const char *user = o->keys_file && o->keys_file[0] ? o->keys_file : NULL;

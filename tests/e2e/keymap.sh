@@ -5,7 +5,8 @@
 # rest works. "?" shows help generated from the active keymap (the rebound
 # keys, not the defaults), Esc closes it; ":" runs commands with Tab
 # completion and Up for history. Run at 80x24 under xterm-256color and at
-# 240x70 under vt100 (ASCII), with NO_COLOR and LANG=C on the second.
+# 240x70 under vt100 (ASCII), with NO_COLOR and LANG=C on the second. A
+# keymap file that binds nothing falls back to the default keys.
 . tests/lib/common.sh
 . tests/e2e/lib/ui.sh
 
@@ -110,4 +111,19 @@ check() {
 
 check 80 24 xterm-256color
 check 240 70 "vt100 NO_COLOR=1 LANG=C LC_ALL=C"
+
+# [ui] keymap = a file that binds nothing (here the config itself, given by
+# mistake): its bad lines are reported, and soctop falls back to the default
+# keymap instead of running with no key at all (not even q).
+write_config "[ui]
+keymap = $T/config.ini"
+run_soctop 100 30
+wait_for 15 sh -c "tmux -S $TMUX_SOCK capture-pane -p -t t | grep -E -q 'fsoc (●|\+) live'" ||
+	{ screen >&2; fail "keymap = config.ini: fsoc never live"; }
+wait_screen "config.ini:1: " 5
+keys q
+wait_for 10 screen_has "[exit 0]" ||
+	{ screen >&2; fail "keymap = a file binding nothing: q does not quit (no default keys)"; }
+pass "keymap = a file that binds nothing: reported, and the default keys still work"
+retire_session
 finish
