@@ -430,6 +430,8 @@ static int load_text(struct keymap *km, const char *name, const char *text, size
 	int lineno = 0;
 	size_t pos = 0;
 	char line[KEYMAP_LINE_MAX + 1];
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3; /* a UTF-8 byte order mark (Windows editors): not part of line 1 */
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t raw = nl ? (size_t)(nl - (text + pos)) : len - pos;

@@ -241,6 +241,18 @@ static void test_long_and_hostile(void **state)
 	unlink(path);
 }
 
+/* A file saved with a UTF-8 byte order mark (Windows editors) loads: the
+ * mark is not part of its first line. */
+static void test_bom(void **state)
+{
+	struct keymap *km = *state;
+	assert_int_equal(keymap_load_text(km, "bom.keys", "\xef\xbb\xbf# mine\nbind x quit\n"), 0);
+	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'x'), "quit");
+	keymap_init(km);
+	assert_int_equal(keymap_load_text(km, "bom.keys", "\xef\xbb\xbf" "bind y quit\n"), 0);
+	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'y'), "quit");
+}
+
 /* A keymap path that is a FIFO (or any special file) is refused at once:
  * opening it must not wait for a writer, or soctop would hang at start.
  * The alarm turns a hang into a failure. */
@@ -461,6 +473,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_readme_example, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_and_hostile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_names, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_help_generated, setup, teardown),
