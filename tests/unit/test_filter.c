@@ -196,6 +196,13 @@ static void test_bad_expressions(void **state)
 	expect_err(db, "a b c d e f g h i j k l m n o p q", "at most 16 terms");
 	expect_err(db, "bad\x1b[2Jterm", "control characters");
 	expect_err(db, "\xff\xfe", "not UTF-8");
+	/* not UTF-8 either: an overlong '/', an overlong ESC, a surrogate, past U+10FFFF */
+	expect_err(db, "\xc0\xaf", "not UTF-8");
+	expect_err(db, "a\xc0\x9b", "not UTF-8");
+	expect_err(db, "\xed\xa0\x80", "not UTF-8");
+	expect_err(db, "\xf4\x90\x80\x80", "not UTF-8");
+	expect_err(db, "\xe0\x80\xaf", "not UTF-8");
+	assert_string_equal(run(db, "\xf0\x9f\x98\x80"), ""); /* a real 4-byte character is fine */
 	char big[FILTER_TEXT_MAX + 10];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';

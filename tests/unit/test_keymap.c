@@ -241,6 +241,25 @@ static void test_long_and_hostile(void **state)
 	unlink(path);
 }
 
+/* Bytes that only look like UTF-8 are refused like any other bad UTF-8:
+ * overlong forms, surrogates, code points past U+10FFFF, cut sequences. */
+static void test_strict_utf8(void **state)
+{
+	struct keymap *km = *state;
+	const char *bad[] = {"bind x filter \xc0\xaf\n",     "bind x filter a\xc0\x9b\n",
+	                     "bind x filter \xed\xa0\x80\n", "bind x filter \xf4\x90\x80\x80\n",
+	                     "bind x filter \xe0\x80\xaf\n", "bind x filter \xe4\xb8\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		keymap_init(km);
+		assert_int_equal(keymap_load_text(km, "u.keys", bad[i]), 1);
+		assert_non_null(strstr(km->errors[0], "u.keys:1: not UTF-8"));
+	}
+	keymap_init(km);
+	assert_int_equal(keymap_load_text(km, "u.keys", "[panes]\nbind x filter inst:\xe5\x8f\xb0 \xf0\x9f\x98\x80\n"),
+	                 0);
+	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'x'), "filter inst:\xe5\x8f\xb0 \xf0\x9f\x98\x80");
+}
+
 /* A file saved with a UTF-8 byte order mark (Windows editors) loads: the
  * mark is not part of its first line. */
 static void test_bom(void **state)
@@ -249,7 +268,10 @@ static void test_bom(void **state)
 	assert_int_equal(keymap_load_text(km, "bom.keys", "\xef\xbb\xbf# mine\nbind x quit\n"), 0);
 	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'x'), "quit");
 	keymap_init(km);
-	assert_int_equal(keymap_load_text(km, "bom.keys", "\xef\xbb\xbf" "bind y quit\n"), 0);
+	assert_int_equal(keymap_load_text(km, "bom.keys",
+	                                  "\xef\xbb\xbf"
+	                                  "bind y quit\n"),
+	                 0);
 	assert_string_equal(lookup(km, CTX_ALERTS, CTX_ALERTS, 'y'), "quit");
 }
 
@@ -473,6 +495,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_readme_example, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_and_hostile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_strict_utf8, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_key_names, setup, teardown),
