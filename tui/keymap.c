@@ -678,6 +678,10 @@ int keymap_help(const struct keymap *km, const enum cmd_ctx *chain, int nchain, 
 		if (!applies_in(info.where, chain[0]) ||
 		    keymap_keys_for(km, chain, nchain, info.name, keys, sizeof keys)[0])
 			continue;
+		/* on details, only the actions that can act on this item */
+		if (chain[0] == CTX_DETAILS && (info.flags & CMD_ITEM) &&
+		    !(nchain > 1 && chain[1] != CTX_GLOBAL && applies_in(info.where, chain[1])))
+			continue;
 		if (!headed) {
 			emit(_("Commands without a key (type : and the name):"), 1, arg);
 			lines++;

@@ -366,6 +366,14 @@ static void test_help_generated(void **state)
 	assert_non_null(strstr(h->text, "Details screen:"));
 	assert_non_null(strstr(h->text, "alert.escalate"));
 	assert_null(strstr(h->text, "  s  "));
+	/* nor another stream's actions, which cannot act on an alert */
+	assert_null(strstr(h->text, "ticket."));
+	assert_null(strstr(h->text, "drill.checkin"));
+	memset(h, 0, sizeof *h);
+	keymap_help(km, chain, keymap_chain(CTX_DETAILS, CTX_TICKETS, chain, 4), collect, h);
+	assert_non_null(strstr(h->text, "ticket.note"));
+	assert_null(strstr(h->text, "alert."));
+	n = keymap_chain(CTX_DETAILS, CTX_ALERTS, chain, 4);
 	/* q is back on details, so quit shows only x there */
 	assert_string_equal(keymap_keys_for(km, chain, n, "quit", keys, sizeof keys), "x");
 
