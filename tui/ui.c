@@ -1000,7 +1000,7 @@ static int apply_filter(struct ui *ui, int i, const char *expr, char *msg, size_
 	else if (filter_parse(expr, ws_now_ms(), f, err, sizeof err) < 0)
 		snprintf(msg, n, "filter: %s", err);
 	else if (v->cls->set_filter(v, f) < 0)
-		snprintf(msg, n, "filter: cannot apply it: %s", sqlite3_errmsg(ui->env.db));
+		view_filter_refusal(v, msg, n);
 	else {
 		v->filter = *f;
 		rc = 0;

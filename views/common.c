@@ -57,6 +57,14 @@ int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, 
 	return 0;
 }
 
+void view_filter_refusal(const struct view *v, char *msg, size_t n)
+{
+	if (v->filter_why[0])
+		snprintf(msg, n, "filter: %s", v->filter_why);
+	else
+		snprintf(msg, n, "filter: cannot apply it: %s", sqlite3_errmsg(v->env->db));
+}
+
 const char *view_filter_label(const struct view *v, char *buf, size_t n)
 {
 	if (!filter_active(&v->filter))

@@ -49,6 +49,9 @@ int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *val
 /* Prepare a statement the pane keeps, with %s in sql replaced by f's WHERE
  * fragment ("1" for NULL) and f's values bound. 0 or -1. */
 int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st);
+/* The message for a filter v's set_filter refused: "filter: " and its
+ * reason (v->filter_why, else the cache's error). */
+void view_filter_refusal(const struct view *v, char *msg, size_t n);
 /* "  /EXPR" for a title bar while v is filtered, else "". */
 const char *view_filter_label(const struct view *v, char *buf, size_t n);
 

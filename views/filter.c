@@ -19,7 +19,16 @@
 	"lower(coalesce(title, '') || ' ' || id || ' ' || coalesce(inst_name, '') || ' ' || coalesce(inst_id, '') || " \
 	"' ' || coalesce(kind, '') || ' ' || coalesce(status, '') || ' ' || coalesce(source, ''))"
 
-enum field { F_SEV, F_TLP, F_STATUS, F_CAT, F_INST, F_SINCE, F_UNTIL, F_N };
+enum field {
+	F_SEV = FILTER_SEV,
+	F_TLP = FILTER_TLP,
+	F_STATUS = FILTER_STATUS,
+	F_CAT = FILTER_CAT,
+	F_INST = FILTER_INST,
+	F_SINCE = FILTER_SINCE,
+	F_UNTIL = FILTER_UNTIL,
+	F_N = FILTER_KINDS
+};
 
 static const struct {
 	const char *name;
@@ -31,7 +40,15 @@ static const struct {
 	{"before", F_UNTIL},
 };
 
-enum op { OP_IS, OP_EQ, OP_NE, OP_GE, OP_GT, OP_LE, OP_LT };
+enum op {
+	OP_IS = FILTER_OP_IS,
+	OP_EQ = FILTER_OP_EQ,
+	OP_NE = FILTER_OP_NE,
+	OP_GE = FILTER_OP_GE,
+	OP_GT = FILTER_OP_GT,
+	OP_LE = FILTER_OP_LE,
+	OP_LT = FILTER_OP_LT
+};
 
 struct build {
 	struct filter *f;
@@ -39,6 +56,7 @@ struct build {
 	int overflow;
 	char *err;
 	size_t errlen;
+	int kind, op; /* of the term being parsed */
 };
 
 static void append(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -97,6 +115,7 @@ void filter_clear(struct filter *f)
 	f->text[0] = '\0';
 	snprintf(f->sql, sizeof f->sql, "1");
 	f->np = 0;
+	f->nt = 0;
 }
 
 int filter_active(const struct filter *f)
@@ -338,6 +357,8 @@ static int term_field(struct build *b, const char *term, const char *name, enum 
 			    name);
 	if (!v[0])
 		return fail(b, "%s: give a value after the '%s'", term, op == OP_IS ? ":" : op_sql(op));
+	b->kind = f;
+	b->op = op;
 	switch ((enum field)f) {
 	case F_SEV:
 	case F_TLP:
@@ -396,7 +417,7 @@ static int check_text(const char *s)
 
 int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err, size_t errlen)
 {
-	struct build b = {out, 0, 0, err, errlen};
+	struct build b = {out, 0, 0, err, errlen, FILTER_WORD, OP_IS};
 	if (errlen)
 		err[0] = '\0';
 	filter_clear(out);
@@ -408,6 +429,7 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 	char work[FILTER_TEXT_MAX + 1];
 	memcpy(work, expr, len + 1);
 	out->sql[0] = '\0';
+	size_t lead = strspn(expr, " \t"); /* out->text starts after it */
 	int terms = 0;
 	char *s = work;
 	int rc = 0;
@@ -421,6 +443,10 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 			break;
 		}
 		int neg = 0;
+		const char *tstart = s, *tend = s;
+		int p0 = out->np;
+		b.kind = FILTER_WORD;
+		b.op = OP_IS;
 		if (*s == '-' && s[1] && s[1] != ' ') {
 			neg = 1;
 			s++;
@@ -439,6 +465,7 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 			}
 			rc = term_word(&b, s + 1, (size_t)(close - s - 1));
 			s = close + 1;
+			tend = s;
 		} else {
 			/* up to a space outside quotes */
 			char *e = s;
@@ -453,6 +480,7 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 				break;
 			}
 			size_t tl = (size_t)(e - s);
+			tend = e;
 			memcpy(term, s, tl);
 			term[tl] = '\0';
 			s = *e ? e + 1 : e;
@@ -512,6 +540,14 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
 		if (rc < 0)
 			break;
 		append(&b, neg ? "), 0)" : ")");
+		struct filter_term *t = &out->t[out->nt++]; /* terms <= FILTER_MAX_TERMS */
+		t->kind = (enum filter_kind)b.kind;
+		t->op = (enum filter_op)b.op;
+		t->neg = neg;
+		t->p0 = p0;
+		t->np = out->np - p0;
+		t->at = (int)((size_t)(tstart - work) - lead);
+		t->len = (int)(tend - tstart);
 	}
 	if (rc == 0 && b.overflow)
 		rc = fail(&b, "the filter is too complex");
@@ -596,6 +632,110 @@ int filter_complete(const char *line, char *out, size_t outlen, char *hint, size
 	if (k < 0 || (size_t)k >= outlen)
 		snprintf(out, outlen, "%s", line);
 	return n;
+}
+
+/* What each kind filters on, for filter_limit's message. */
+static const char *const kind_noun[FILTER_KINDS] = {
+	[FILTER_WORD] = "text",	   [FILTER_SEV] = "severity",	[FILTER_TLP] = "TLP",	     [FILTER_STATUS] = "status",
+	[FILTER_CAT] = "category", [FILTER_INST] = "institution", [FILTER_SINCE] = "time", [FILTER_UNTIL] = "time",
+};
+static const char *const kind_field[FILTER_KINDS] = {
+	[FILTER_SEV] = "sev:",	 [FILTER_TLP] = "tlp:",	    [FILTER_STATUS] = "status:", [FILTER_CAT] = "cat:",
+	[FILTER_INST] = "inst:", [FILTER_SINCE] = "since:", [FILTER_UNTIL] = "until:",
+};
+
+int filter_limit(const struct filter *f, unsigned allowed, const char *pane, char *err, size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	for (int i = 0; i < f->nt; i++) {
+		const struct filter_term *t = &f->t[i];
+		if (t->kind == FILTER_WORD || (t->kind < FILTER_KINDS && (allowed & (1u << t->kind))))
+			continue;
+		/* what the pane can use instead, in the language's order */
+		char can[96] = "words";
+		size_t used = strlen(can);
+		for (int k = 1; k < FILTER_KINDS; k++) {
+			if (!(allowed & (1u << k)) || (k == FILTER_UNTIL && (allowed & (1u << FILTER_SINCE))))
+				continue;
+			int n = snprintf(can + used, sizeof can - used, ", %s", kind_field[k]);
+			if (n < 0 || (size_t)n >= sizeof can - used)
+				break;
+			used += (size_t)n;
+		}
+		const char *noun = t->kind < FILTER_KINDS ? kind_noun[t->kind] : "field";
+		snprintf(err, errlen, "%.*s: the %s pane has no %s to filter on (it takes %s)", t->len > 40 ? 40 : t->len,
+			 f->text + t->at, pane, noun, can);
+		return -1;
+	}
+	return 0;
+}
+
+/* ASCII case folding only, whatever the locale: SQLite's lower() and
+ * NOCASE fold nothing else. */
+static int fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int equal_fold(const char *a, const char *b)
+{
+	for (; *a && fold((unsigned char)*a) == fold((unsigned char)*b); a++, b++)
+		;
+	return *a == *b;
+}
+
+/* Whether needle is in hay, as instr(lower(hay), lower(needle)) > 0. */
+static int contains_fold(const char *hay, const char *needle)
+{
+	if (!hay)
+		hay = "";
+	size_t nl = strlen(needle), hl = strlen(hay);
+	for (size_t i = 0; i + nl <= hl; i++) {
+		size_t k = 0;
+		while (k < nl && fold((unsigned char)hay[i + k]) == fold((unsigned char)needle[k]))
+			k++;
+		if (k == nl)
+			return 1;
+	}
+	return 0;
+}
+
+static int term_holds(const struct filter *f, const struct filter_term *t, const struct filter_row *row)
+{
+	const struct filter_param *p = &f->p[t->p0];
+	switch (t->kind) {
+	case FILTER_WORD:
+		for (size_t i = 0; i < sizeof row->text / sizeof row->text[0]; i++)
+			if (t->np == 1 && row->text[i] && contains_fold(row->text[i], p->s))
+				return 1;
+		return 0;
+	case FILTER_INST: {
+		int in = t->np == 1 && (contains_fold(row->inst_name, p->s) || contains_fold(row->inst_id, p->s));
+		return t->op == FILTER_OP_NE ? !in : in;
+	}
+	case FILTER_STATUS: {
+		const char *st = row->status ? row->status : "";
+		int in = 0;
+		for (int i = 0; i < t->np && !in; i++)
+			in = p[i].is_text && equal_fold(st, p[i].s);
+		return t->op == FILTER_OP_NE ? !in : in;
+	}
+	default:
+		return 0;
+	}
+}
+
+int filter_match_row(const struct filter *f, const struct filter_row *row)
+{
+	for (int i = 0; i < f->nt; i++) {
+		const struct filter_term *t = &f->t[i];
+		if (t->p0 < 0 || t->np < 0 || t->p0 + t->np > f->np)
+			return 0;
+		if (term_holds(f, t, row) == t->neg)
+			return 0;
+	}
+	return 1;
 }
 
 int filter_bind(const struct filter *f, sqlite3_stmt *st)

@@ -22,7 +22,12 @@
  *     -term               the term does not hold
  *
  * Field names are case-insensitive; "severity", "category", "kind",
- * "institution", "after" and "before" are accepted too. */
+ * "institution", "after" and "before" are accepted too.
+ *
+ * The parsed terms are kept too (struct filter_term), so a pane whose rows
+ * are not table rows (a drill's participants, decoded from its JSON) can
+ * refuse the fields it has no use for (filter_limit) and test its rows in
+ * C with the SQL's semantics (filter_match_row). */
 #ifndef SOCTOP_VIEWS_FILTER_H
 #define SOCTOP_VIEWS_FILTER_H
 
@@ -44,11 +49,42 @@ struct filter_param {
 	char s[FILTER_TEXT_MAX + 1];
 };
 
+/* What a term tests. */
+enum filter_kind {
+	FILTER_WORD, /* free text */
+	FILTER_SEV,
+	FILTER_TLP,
+	FILTER_STATUS,
+	FILTER_CAT,
+	FILTER_INST,
+	FILTER_SINCE,
+	FILTER_UNTIL,
+	FILTER_KINDS
+};
+enum filter_op { FILTER_OP_IS, FILTER_OP_EQ, FILTER_OP_NE, FILTER_OP_GE, FILTER_OP_GT, FILTER_OP_LE, FILTER_OP_LT };
+
+struct filter_term {
+	enum filter_kind kind;
+	enum filter_op op; /* FILTER_OP_IS for a word */
+	int neg;           /* written -term */
+	int p0, np;        /* its values: p[p0] .. p[p0 + np - 1] */
+	int at, len;       /* the term in text, for messages */
+};
+
 struct filter {
 	char text[FILTER_TEXT_MAX + 1]; /* as typed, for the title bar; "" = no filter */
 	char sql[FILTER_SQL_MAX];       /* "1" when empty */
 	struct filter_param p[FILTER_MAX_PARAMS];
 	int np;
+	struct filter_term t[FILTER_MAX_TERMS];
+	int nt;
+};
+
+/* A row tested in C: any pointer may be NULL (read as ""). */
+struct filter_row {
+	const char *text[4]; /* where a word is looked for */
+	const char *inst_name, *inst_id;
+	const char *status;
 };
 
 /* No filter: matches every row. */
@@ -63,6 +99,16 @@ int filter_parse(const char *expr, int64_t now_ms, struct filter *out, char *err
  * out gets the line, hint the candidates; returns how many there were
  * (the shape of tui/prompt.h's prompt_complete_fn). */
 int filter_complete(const char *line, char *out, size_t outlen, char *hint, size_t hintlen);
+/* 0 when every term of f is a word or of a kind in allowed (bits
+ * 1u << FILTER_INST, ...), else -1 with err naming the first other term,
+ * saying what pane ("drills") has no use for it and what it can filter by. */
+int filter_limit(const struct filter *f, unsigned allowed, const char *pane, char *err, size_t errlen);
+/* Whether row passes f, with the meaning the SQL fragment has: a word is
+ * in one of row->text (ASCII case folded, as SQLite's lower()), inst: is
+ * in the name or id, status: is one of (ASCII case folded, as COLLATE
+ * NOCASE); -term negates. A term of another kind never holds: refuse those
+ * with filter_limit first. An empty f keeps every row. */
+int filter_match_row(const struct filter *f, const struct filter_row *row);
 /* Bind f's values into st (prepared with f->sql in it). SQLITE_OK or an error. */
 int filter_bind(const struct filter *f, sqlite3_stmt *st);
 

@@ -40,8 +40,9 @@ struct view_class {
 	/* The selected row; 1 when there is one, 0 when the pane is empty. */
 	int (*selected)(struct view *v, struct view_sel *out);
 	/* Show only the rows f keeps (views/filter.h; an empty f: all). 0, or
-	 * -1 with the pane unchanged. NULL: the pane cannot be filtered. The
-	 * caller keeps v->filter equal to the filter in force. */
+	 * -1 with the pane unchanged and v->filter_why saying why ("": the
+	 * cache's error; see view_filter_refusal). NULL: the pane cannot be
+	 * filtered. The caller keeps v->filter equal to the filter in force. */
 	int (*set_filter)(struct view *v, const struct filter *f);
 	/* A mouse click on the line-th row under the headings (0 = the
 	 * first): select it. 1 when a row was selected. NULL: no rows to click. */
@@ -70,6 +71,7 @@ struct view {
 	void *priv;
 	int page; /* rows last drawn: what PgUp/PgDn move by */
 	struct filter filter; /* in force; shown in the title bar */
+	char filter_why[200]; /* why set_filter refused the last filter, or "" */
 };
 
 extern const struct view_class view_alerts;

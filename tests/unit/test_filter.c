@@ -250,6 +250,180 @@ static void test_complete(void **state)
 	assert_int_equal(filter_complete("", out, sizeof out, hint, sizeof hint), 7);
 }
 
+/* ---- rows tested in C (the drills pane's participants) ---- */
+
+/* Participant-like rows, both in a table with the cache's columns and as
+ * struct filter_row: the C matcher must keep exactly the rows the SQL
+ * fragment keeps. title holds the target; id, kind and source are empty. */
+static const struct {
+	const char *target, *name, *inst_id, *status;
+} parts[] = {
+    {"www.Example-Bank.tw", "示範商業銀行", "B001", "under_attack"},
+    {"ebank.north.tw", "北辰商業銀行", "b002", "MITIGATED"},
+    {"ebank.south.example", "Cathay United Bank", "C-17", "pending"},
+    {NULL, NULL, NULL, NULL},
+    {"api.east.example", "東海證券", "B004", "recovered"},
+};
+#define NPARTS (int)(sizeof parts / sizeof parts[0])
+
+static void fill_row(int i, struct filter_row *row)
+{
+	*row = (struct filter_row){{parts[i].target, parts[i].name, parts[i].inst_id, parts[i].status},
+				   parts[i].name,
+				   parts[i].inst_id,
+				   parts[i].status};
+}
+
+/* The indexes the C matcher keeps and the ones SQL keeps, "0 2 4" */
+static void both_ways(sqlite3 *db, const char *expr, char *c_out, char *sql_out, size_t n)
+{
+	struct filter f;
+	char err[300], sql[FILTER_SQL_MAX + 100];
+	if (filter_parse(expr, NOW_MS, &f, err, sizeof err) < 0)
+		fail_msg("'%s': %s", expr, err);
+	c_out[0] = sql_out[0] = '\0';
+	for (int i = 0; i < NPARTS; i++) {
+		struct filter_row row;
+		fill_row(i, &row);
+		if (filter_match_row(&f, &row))
+			snprintf(c_out + strlen(c_out), n - strlen(c_out), "%s%d", c_out[0] ? " " : "", i);
+	}
+	snprintf(sql, sizeof sql, "SELECT rowid - 1 FROM parts WHERE %s ORDER BY rowid", f.sql);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("'%s': %s", expr, sqlite3_errmsg(db));
+	assert_int_equal(filter_bind(&f, st), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(sql_out + strlen(sql_out), n - strlen(sql_out), "%s%d", sql_out[0] ? " " : "",
+			 sqlite3_column_int(st, 0));
+	sqlite3_finalize(st);
+}
+
+static void test_match_row_as_sql(void **state)
+{
+	sqlite3 *db = *state;
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE parts (id TEXT NOT NULL, title TEXT, inst_name TEXT, inst_id TEXT, "
+				      "status TEXT, kind TEXT, source TEXT, severity INTEGER, tlp INTEGER, time INTEGER)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < NPARTS; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO parts (id, title, inst_name, inst_id, status) "
+							"VALUES ('', ?1, ?2, ?3, ?4)",
+						    -1, &st, NULL),
+				 SQLITE_OK);
+		const char *v[] = {parts[i].target, parts[i].name, parts[i].inst_id, parts[i].status};
+		for (int k = 0; k < 4; k++)
+			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC); /* NULL binds NULL */
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	static const struct {
+		const char *expr, *want;
+	} cases[] = {
+	    {"", "0 1 2 3 4"},
+	    {"bank", "0 1 2"},
+	    {"BANK", "0 1 2"}, /* ASCII folds both ways */
+	    {"銀行", "0 1"},
+	    {"\"north.tw\"", "1"},
+	    {"-ebank", "0 3 4"},
+	    {"inst:b00", "0 1 4"},
+	    {"inst:B002", "1"},
+	    {"inst:商業", "0 1"},
+	    {"-inst:b001", "1 2 3 4"},
+	    {"inst!=b001", "1 2 3 4"},
+	    {"status:under_attack", "0"},
+	    {"status:mitigated", "1"}, /* NOCASE */
+	    {"status:Under_Attack,mitigated", "0 1"},
+	    {"status!=pending", "0 1 3 4"}, /* the row with no status too */
+	    {"-status:pending", "0 1 3 4"},
+	    {"ebank status!=mitigated", "2"},
+	    {"example -inst:東海", "0 2"},
+	    {"attack", "0"}, /* a word is looked for in the status too */
+	    {"nothing-like-it", ""},
+	};
+	char c_out[64], sql_out[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		both_ways(db, cases[i].expr, c_out, sql_out, sizeof c_out);
+		if (strcmp(c_out, sql_out) || strcmp(c_out, cases[i].want))
+			fail_msg("'%s': C keeps \"%s\", SQL \"%s\", want \"%s\"", cases[i].expr, c_out, sql_out,
+				 cases[i].want);
+	}
+}
+
+/* The parsed terms: kind, operator, negation, values and where each is in
+ * the text the title shows. */
+static void test_terms(void **state)
+{
+	(void)state;
+	struct filter f;
+	char err[300];
+	assert_int_equal(filter_parse("  ebank -status:pending,degraded \"two words\" inst!=B0 ", NOW_MS, &f, err,
+				      sizeof err),
+			 0);
+	assert_string_equal(f.text, "ebank -status:pending,degraded \"two words\" inst!=B0");
+	assert_int_equal(f.nt, 4);
+	static const struct {
+		enum filter_kind kind;
+		enum filter_op op;
+		int neg, np;
+		const char *text;
+	} want[] = {
+	    {FILTER_WORD, FILTER_OP_IS, 0, 1, "ebank"},
+	    {FILTER_STATUS, FILTER_OP_IS, 1, 2, "-status:pending,degraded"},
+	    {FILTER_WORD, FILTER_OP_IS, 0, 1, "\"two words\""},
+	    {FILTER_INST, FILTER_OP_NE, 0, 1, "inst!=B0"},
+	};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(f.t[i].kind, want[i].kind);
+		assert_int_equal(f.t[i].op, want[i].op);
+		assert_int_equal(f.t[i].neg, want[i].neg);
+		assert_int_equal(f.t[i].np, want[i].np);
+		char term[64];
+		snprintf(term, sizeof term, "%.*s", f.t[i].len, f.text + f.t[i].at);
+		assert_string_equal(term, want[i].text);
+	}
+	assert_string_equal(f.p[f.t[1].p0 + 1].s, "degraded");
+	assert_string_equal(f.p[f.t[2].p0].s, "two words");
+	filter_clear(&f);
+	assert_int_equal(f.nt, 0);
+	/* a failed parse leaves no terms */
+	assert_int_equal(filter_parse("ebank sev:huge", NOW_MS, &f, err, sizeof err), -1);
+	assert_int_equal(f.nt, 0);
+}
+
+/* A pane refuses the fields it has no use for, naming the term. */
+static void test_limit(void **state)
+{
+	(void)state;
+	struct filter f;
+	char err[300];
+	unsigned drills = 1u << FILTER_INST | 1u << FILTER_STATUS;
+	assert_int_equal(filter_parse("ebank inst:B0 -status:pending", NOW_MS, &f, err, sizeof err), 0);
+	assert_int_equal(filter_limit(&f, drills, "drills", err, sizeof err), 0);
+	assert_string_equal(err, "");
+	static const char *const refused[][2] = {
+	    {"inst:B0 sev>=high", "sev>=high: the drills pane has no severity to filter on (it takes words, status:, "
+				  "inst:)"},
+	    {"-tlp:red", "-tlp:red: the drills pane has no TLP to filter on (it takes words, status:, inst:)"},
+	    {"cat:ddos", "cat:ddos: the drills pane has no category to filter on (it takes words, status:, inst:)"},
+	    {"x since:2h", "since:2h: the drills pane has no time to filter on (it takes words, status:, inst:)"},
+	    {"until:2026-12-01", "until:2026-12-01: the drills pane has no time to filter on (it takes words, status:, "
+				 "inst:)"},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		assert_int_equal(filter_parse(refused[i][0], NOW_MS, &f, err, sizeof err), 0);
+		assert_int_equal(filter_limit(&f, drills, "drills", err, sizeof err), -1);
+		assert_string_equal(err, refused[i][1]);
+	}
+	/* every field allowed: nothing refused; the empty filter neither */
+	assert_int_equal(filter_parse("sev:high tlp:red cat:x since:1h", NOW_MS, &f, err, sizeof err), 0);
+	assert_int_equal(filter_limit(&f, ~0u, "alerts", err, sizeof err), 0);
+	filter_clear(&f);
+	assert_int_equal(filter_limit(&f, 0, "drills", err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +435,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_expressions, setup, teardown),
 		cmocka_unit_test(test_values_are_parameters),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test_setup_teardown(test_match_row_as_sql, setup, teardown),
+		cmocka_unit_test(test_terms),
+		cmocka_unit_test(test_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
