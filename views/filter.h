@@ -21,6 +21,9 @@
  *                         RFC 3339 with Z; until a date includes that day
  *     -term               the term does not hold
  *
+ * The drills pane takes words, status: and inst: only, over a drill's
+ * participants (views/drills.c).
+ *
  * Field names are case-insensitive; "severity", "category", "kind",
  * "institution", "after" and "before" are accepted too.
  *
