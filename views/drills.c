@@ -237,7 +237,7 @@ static void match_participants(struct drills *d)
 /* A drill participant's status, as the protocol lists them. */
 static int known_status(const char *s)
 {
-	static const char *const known[] = {"pending",	 "under_attack", "degraded",
+	static const char *const known[] = {"pending",   "under_attack", "degraded",
 	                                    "mitigated", "recovered",    "withdrawn"};
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcasecmp(s, known[i]))
@@ -469,9 +469,10 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	    [C_MITIGATE] = {_("MITIGATE"), 8, 8, 58, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
-	const char *empty = d->match_failed           ? "Out of memory: the participants cannot be filtered."
-	                    : filter_active(&d->f) && nparts(d) ? _("No participant matches the filter (Esc clears it).")
-	                                                       : _("No participants in this drill.");
+	const char *empty = d->match_failed ? "Out of memory: the participants cannot be filtered."
+	                    : filter_active(&d->f) && nparts(d)
+	                        ? _("No participant matches the filter (Esc clears it).")
+	                        : _("No participants in this drill.");
 	view_draw_table(r, y0, rows, focused, &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, empty});
 }
 

@@ -636,12 +636,12 @@ int filter_complete(const char *line, char *out, size_t outlen, char *hint, size
 
 /* What each kind filters on, for filter_limit's message. */
 static const char *const kind_noun[FILTER_KINDS] = {
-	[FILTER_WORD] = "text",	   [FILTER_SEV] = "severity",	[FILTER_TLP] = "TLP",	     [FILTER_STATUS] = "status",
-	[FILTER_CAT] = "category", [FILTER_INST] = "institution", [FILTER_SINCE] = "time", [FILTER_UNTIL] = "time",
+    [FILTER_WORD] = "text",    [FILTER_SEV] = "severity",     [FILTER_TLP] = "TLP",    [FILTER_STATUS] = "status",
+    [FILTER_CAT] = "category", [FILTER_INST] = "institution", [FILTER_SINCE] = "time", [FILTER_UNTIL] = "time",
 };
 static const char *const kind_field[FILTER_KINDS] = {
-	[FILTER_SEV] = "sev:",	 [FILTER_TLP] = "tlp:",	    [FILTER_STATUS] = "status:", [FILTER_CAT] = "cat:",
-	[FILTER_INST] = "inst:", [FILTER_SINCE] = "since:", [FILTER_UNTIL] = "until:",
+    [FILTER_SEV] = "sev:",   [FILTER_TLP] = "tlp:",     [FILTER_STATUS] = "status:", [FILTER_CAT] = "cat:",
+    [FILTER_INST] = "inst:", [FILTER_SINCE] = "since:", [FILTER_UNTIL] = "until:",
 };
 
 int filter_limit(const struct filter *f, unsigned allowed, const char *pane, char *err, size_t errlen)
@@ -664,8 +664,8 @@ int filter_limit(const struct filter *f, unsigned allowed, const char *pane, cha
 			used += (size_t)n;
 		}
 		const char *noun = t->kind < FILTER_KINDS ? kind_noun[t->kind] : "field";
-		snprintf(err, errlen, "%.*s: the %s pane has no %s to filter on (it takes %s)", t->len > 40 ? 40 : t->len,
-			 f->text + t->at, pane, noun, can);
+		snprintf(err, errlen, "%.*s: the %s pane has no %s to filter on (it takes %s)",
+		         t->len > 40 ? 40 : t->len, f->text + t->at, pane, noun, can);
 		return -1;
 	}
 	return 0;

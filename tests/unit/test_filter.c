@@ -269,9 +269,9 @@ static const struct {
 static void fill_row(int i, struct filter_row *row)
 {
 	*row = (struct filter_row){{parts[i].target, parts[i].name, parts[i].inst_id, parts[i].status},
-				   parts[i].name,
-				   parts[i].inst_id,
-				   parts[i].status};
+	                           parts[i].name,
+	                           parts[i].inst_id,
+	                           parts[i].status};
 }
 
 /* The indexes the C matcher keeps and the ones SQL keeps, "0 2 4" */
@@ -295,24 +295,26 @@ static void both_ways(sqlite3 *db, const char *expr, char *c_out, char *sql_out,
 	assert_int_equal(filter_bind(&f, st), SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(sql_out + strlen(sql_out), n - strlen(sql_out), "%s%d", sql_out[0] ? " " : "",
-			 sqlite3_column_int(st, 0));
+		         sqlite3_column_int(st, 0));
 	sqlite3_finalize(st);
 }
 
 static void test_match_row_as_sql(void **state)
 {
 	sqlite3 *db = *state;
-	assert_int_equal(sqlite3_exec(db,
-				      "CREATE TABLE parts (id TEXT NOT NULL, title TEXT, inst_name TEXT, inst_id TEXT, "
-				      "status TEXT, kind TEXT, source TEXT, severity INTEGER, tlp INTEGER, time INTEGER)",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "CREATE TABLE parts (id TEXT NOT NULL, title TEXT, inst_name TEXT, inst_id TEXT, "
+	                 "status TEXT, kind TEXT, source TEXT, severity INTEGER, tlp INTEGER, time INTEGER)",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
 	for (int i = 0; i < NPARTS; i++) {
 		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO parts (id, title, inst_name, inst_id, status) "
-							"VALUES ('', ?1, ?2, ?3, ?4)",
-						    -1, &st, NULL),
-				 SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db,
+		                                    "INSERT INTO parts (id, title, inst_name, inst_id, status) "
+		                                    "VALUES ('', ?1, ?2, ?3, ?4)",
+		                                    -1, &st, NULL),
+		                 SQLITE_OK);
 		const char *v[] = {parts[i].target, parts[i].name, parts[i].inst_id, parts[i].status};
 		for (int k = 0; k < 4; k++)
 			sqlite3_bind_text(st, k + 1, v[k], -1, SQLITE_STATIC); /* NULL binds NULL */
@@ -348,7 +350,7 @@ static void test_match_row_as_sql(void **state)
 		both_ways(db, cases[i].expr, c_out, sql_out, sizeof c_out);
 		if (strcmp(c_out, sql_out) || strcmp(c_out, cases[i].want))
 			fail_msg("'%s': C keeps \"%s\", SQL \"%s\", want \"%s\"", cases[i].expr, c_out, sql_out,
-				 cases[i].want);
+			         cases[i].want);
 	}
 }
 
@@ -359,9 +361,8 @@ static void test_terms(void **state)
 	(void)state;
 	struct filter f;
 	char err[300];
-	assert_int_equal(filter_parse("  ebank -status:pending,degraded \"two words\" inst!=B0 ", NOW_MS, &f, err,
-				      sizeof err),
-			 0);
+	assert_int_equal(
+	    filter_parse("  ebank -status:pending,degraded \"two words\" inst!=B0 ", NOW_MS, &f, err, sizeof err), 0);
 	assert_string_equal(f.text, "ebank -status:pending,degraded \"two words\" inst!=B0");
 	assert_int_equal(f.nt, 4);
 	static const struct {
@@ -405,12 +406,12 @@ static void test_limit(void **state)
 	assert_string_equal(err, "");
 	static const char *const refused[][2] = {
 	    {"inst:B0 sev>=high", "sev>=high: the drills pane has no severity to filter on (it takes words, status:, "
-				  "inst:)"},
+	                          "inst:)"},
 	    {"-tlp:red", "-tlp:red: the drills pane has no TLP to filter on (it takes words, status:, inst:)"},
 	    {"cat:ddos", "cat:ddos: the drills pane has no category to filter on (it takes words, status:, inst:)"},
 	    {"x since:2h", "since:2h: the drills pane has no time to filter on (it takes words, status:, inst:)"},
 	    {"until:2026-12-01", "until:2026-12-01: the drills pane has no time to filter on (it takes words, status:, "
-				 "inst:)"},
+	                         "inst:)"},
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		assert_int_equal(filter_parse(refused[i][0], NOW_MS, &f, err, sizeof err), 0);
