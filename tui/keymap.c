@@ -3,6 +3,7 @@
  * with its line, and a bad line never stops the rest. */
 #include "tui/keymap.h"
 #include "tui/i18n.h"
+#include "tui/text.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -397,22 +398,6 @@ static void parse_line(struct keymap *km, const char *name, int lineno, char *li
 	snprintf(b->cmd, sizeof b->cmd, "%s", full);
 }
 
-/* The length of the well-formed UTF-8 sequence of a non-ASCII character
- * at u, or 0: no overlong forms, surrogates or code points past U+10FFFF
- * (bytes that only look like UTF-8 are bad UTF-8 too). */
-static int utf8_seq(const unsigned char *u)
-{
-	int len = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : (u[0] & 0xf0) == 0xe0 ? 3 : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
-	for (int k = 1; k < len; k++)
-		if ((u[k] & 0xc0) != 0x80)
-			return 0;
-	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xf0 && u[1] < 0x90) || /* overlong */
-	    (u[0] == 0xed && u[1] >= 0xa0) ||                                 /* surrogates */
-	    (u[0] == 0xf4 && u[1] >= 0x90))                                   /* past U+10FFFF */
-		return 0;
-	return len;
-}
-
 /* Printable UTF-8 without control characters (tabs become spaces). */
 static const char *check_line(char *line)
 {
@@ -428,7 +413,7 @@ static const char *check_line(char *line)
 			i++;
 			continue;
 		}
-		int len = utf8_seq(u + i);
+		int len = text_utf8_len(u + i);
 		if (!len)
 			return "not UTF-8";
 		i += (size_t)len;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "client/proto.h"
+#include "tui/text.h"
 
 #define LIST_MAX 8
 
@@ -378,22 +379,6 @@ static int term_field(struct build *b, const char *term, const char *name, enum 
 	return -1;
 }
 
-/* The length of the well-formed UTF-8 sequence of a non-ASCII character
- * at u, or 0: no overlong forms, surrogates or code points past U+10FFFF
- * (bytes that only look like UTF-8 are bad UTF-8 too). */
-static int utf8_seq(const unsigned char *u)
-{
-	int len = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : (u[0] & 0xf0) == 0xe0 ? 3 : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
-	for (int k = 1; k < len; k++)
-		if ((u[k] & 0xc0) != 0x80)
-			return 0;
-	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xf0 && u[1] < 0x90) || /* overlong */
-	    (u[0] == 0xed && u[1] >= 0xa0) ||                                 /* surrogates */
-	    (u[0] == 0xf4 && u[1] >= 0x90))                                   /* past U+10FFFF */
-		return 0;
-	return len;
-}
-
 /* Printable UTF-8 only. */
 static int check_text(const char *s)
 {
@@ -405,7 +390,7 @@ static int check_text(const char *s)
 			i++;
 			continue;
 		}
-		int len = utf8_seq(u + i);
+		int len = text_utf8_len(u + i);
 		if (!len)
 			return -1;
 		if (u[i] == 0xc2 && u[i + 1] < 0xa0) /* C1 controls */
