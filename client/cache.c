@@ -93,6 +93,16 @@ static const char *const cache_migrations[] = {
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
+/* Where a row lives: the file, or (TLP:RED unless the configuration keeps
+ * it on disk) the in-memory database attached as "red". The views read
+ * both through TEMP views named like the tables (see cache_attach_red). */
+enum { CACHE_DISK, CACHE_MEM };
+static const char *const cache_tiers[2] = {"main", "red"};
+
+#define CACHE_COLS                                                                                 \
+	"backend, id, epoch, rev, time, updated, severity, tlp, status, kind, inst_id, inst_name, "   \
+	"title, assignee, ticket_id, source, corr, data, rx, due"
+
 static const char *const cache_tables[PROTO_NSTREAMS] = {
 	[PROTO_ALERTS] = "alerts",   [PROTO_ADVISORIES] = "advisories", [PROTO_TICKETS] = "tickets",
 	[PROTO_VENDORS] = "vendors", [PROTO_DRILLS] = "drills",
@@ -109,13 +119,18 @@ struct cache {
 	char *buf;   /* reusable buffer for the entity JSON */
 	size_t bufcap;
 
-	sqlite3_stmt *upsert[PROTO_NSTREAMS];
-	sqlite3_stmt *del[PROTO_NSTREAMS];
-	sqlite3_stmt *prune[PROTO_NSTREAMS]; /* state streams only */
+	struct cache_opts opts;
+	int red_used; /* a row ever went to the memory tier: check it too */
+
+	/* Per tier (CACHE_DISK, CACHE_MEM) and stream. */
+	sqlite3_stmt *upsert[2][PROTO_NSTREAMS];
+	sqlite3_stmt *del[2][PROTO_NSTREAMS];
+	sqlite3_stmt *exists[2][PROTO_NSTREAMS];
+	sqlite3_stmt *prune[2][PROTO_NSTREAMS]; /* state streams only */
 	sqlite3_stmt *count[PROTO_NSTREAMS];
 	sqlite3_stmt *begin, *commit, *rollback;
 	sqlite3_stmt *cursor_get, *cursor_set, *cursor_clear;
-	sqlite3_stmt *stage_clear, *stage_put, *stage_list;
+	sqlite3_stmt *stage_clear[2], *stage_put[2], *stage_drop[2], *stage_list;
 	sqlite3_stmt *outbox_add, *outbox_next, *outbox_sent, *outbox_result, *outbox_pending;
 
 	/* The checkpointer: see cache_checkpointer(). */
@@ -477,41 +492,67 @@ fail:
 
 static int cache_prepare_all(struct cache *c)
 {
-	char sql[1024];
+	char sql[1400];
 	for (int s = 0; s < PROTO_NSTREAMS; s++) {
 		const char *t = cache_tables[s];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO %s (backend, id, epoch, rev, time, updated, severity, tlp, status, kind, "
-			 "inst_id, inst_name, title, assignee, ticket_id, source, corr, data, rx, due) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-			 "?18, ?19, ?20) "
-			 "ON CONFLICT (backend, id) DO UPDATE SET epoch = excluded.epoch, rev = excluded.rev, "
-			 "time = excluded.time, updated = excluded.updated, severity = excluded.severity, "
-			 "tlp = excluded.tlp, status = excluded.status, kind = excluded.kind, "
-			 "inst_id = excluded.inst_id, inst_name = excluded.inst_name, title = excluded.title, "
-			 "assignee = excluded.assignee, ticket_id = excluded.ticket_id, "
-			 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx, "
-			 "due = excluded.due "
-			 "WHERE excluded.epoch <> %s.epoch OR excluded.rev > %s.rev",
-			 t, t, t);
-		if (cache_prepare(c, &c->upsert[s], sql) < 0)
-			return -1;
-		snprintf(sql, sizeof sql,
-			 "DELETE FROM %s WHERE backend = ?1 AND id = ?2 AND (epoch <> ?3 OR rev < ?4)", t);
-		if (cache_prepare(c, &c->del[s], sql) < 0)
-			return -1;
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t);
+		for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+			const char *db = cache_tiers[k];
+			snprintf(sql, sizeof sql,
+				 "INSERT INTO %s.%s (" CACHE_COLS ") "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+				 "?18, ?19, ?20) "
+				 "ON CONFLICT (backend, id) DO UPDATE SET epoch = excluded.epoch, rev = excluded.rev, "
+				 "time = excluded.time, updated = excluded.updated, severity = excluded.severity, "
+				 "tlp = excluded.tlp, status = excluded.status, kind = excluded.kind, "
+				 "inst_id = excluded.inst_id, inst_name = excluded.inst_name, title = excluded.title, "
+				 "assignee = excluded.assignee, ticket_id = excluded.ticket_id, "
+				 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx, "
+				 "due = excluded.due "
+				 "WHERE excluded.epoch <> %s.epoch OR excluded.rev > %s.rev",
+				 db, t, t, t);
+			if (cache_prepare(c, &c->upsert[k][s], sql) < 0)
+				return -1;
+			snprintf(sql, sizeof sql,
+				 "DELETE FROM %s.%s WHERE backend = ?1 AND id = ?2 AND (epoch <> ?3 OR rev < ?4)", db, t);
+			if (cache_prepare(c, &c->del[k][s], sql) < 0)
+				return -1;
+			snprintf(sql, sizeof sql, "SELECT 1 FROM %s.%s WHERE backend = ?1 AND id = ?2", db, t);
+			if (cache_prepare(c, &c->exists[k][s], sql) < 0)
+				return -1;
+			if (PROTO_STREAM_IS_STATE(s)) {
+				snprintf(sql, sizeof sql,
+					 "DELETE FROM %s.%s WHERE backend = ?1 AND id NOT IN "
+					 "(SELECT id FROM main.snapshot_stage WHERE backend = ?1 AND stream = ?2 "
+					 "UNION ALL SELECT id FROM red.snapshot_stage WHERE backend = ?1 AND stream = ?2)",
+					 db, t);
+				if (cache_prepare(c, &c->prune[k][s], sql) < 0)
+					return -1;
+			}
+		}
+		snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", t);
 		if (cache_prepare(c, &c->count[s], sql) < 0)
 			return -1;
-		if (PROTO_STREAM_IS_STATE(s)) {
-			snprintf(sql, sizeof sql,
-				 "DELETE FROM %s WHERE backend = ?1 AND id NOT IN "
-				 "(SELECT id FROM snapshot_stage WHERE backend = ?1 AND stream = ?2)",
-				 t);
-			if (cache_prepare(c, &c->prune[s], sql) < 0)
-				return -1;
-		}
 	}
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		const char *db = cache_tiers[k];
+		snprintf(sql, sizeof sql, "DELETE FROM %s.snapshot_stage WHERE backend = ?1", db);
+		if (cache_prepare(c, &c->stage_clear[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "INSERT OR REPLACE INTO %s.snapshot_stage (backend, stream, id, rev, data) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)",
+			 db);
+		if (cache_prepare(c, &c->stage_put[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM %s.snapshot_stage WHERE backend = ?1 AND stream = ?2 AND id = ?3", db);
+		if (cache_prepare(c, &c->stage_drop[k], sql) < 0)
+			return -1;
+	}
+	if (cache_prepare(c, &c->stage_list,
+			  "SELECT stream, id, rev, data FROM main.snapshot_stage WHERE backend = ?1 "
+			  "UNION ALL SELECT stream, id, rev, data FROM red.snapshot_stage WHERE backend = ?1") < 0)
+		return -1;
 	if (cache_prepare(c, &c->begin, "BEGIN IMMEDIATE") < 0 || cache_prepare(c, &c->commit, "COMMIT") < 0 ||
 	    cache_prepare(c, &c->rollback, "ROLLBACK") < 0 ||
 	    cache_prepare(c, &c->cursor_get, "SELECT epoch, seq FROM cursors WHERE backend = ?1") < 0 ||
@@ -520,12 +561,6 @@ static int cache_prepare_all(struct cache *c)
 			  "ON CONFLICT (backend) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, "
 			  "updated = excluded.updated") < 0 ||
 	    cache_prepare(c, &c->cursor_clear, "DELETE FROM cursors WHERE backend = ?1") < 0 ||
-	    cache_prepare(c, &c->stage_clear, "DELETE FROM snapshot_stage WHERE backend = ?1") < 0 ||
-	    cache_prepare(c, &c->stage_put,
-			  "INSERT OR REPLACE INTO snapshot_stage (backend, stream, id, rev, data) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5)") < 0 ||
-	    cache_prepare(c, &c->stage_list,
-			  "SELECT stream, id, rev, data FROM snapshot_stage WHERE backend = ?1 ORDER BY rowid") < 0 ||
 	    cache_prepare(c, &c->outbox_add,
 			  "INSERT INTO outbox (backend, action_id, op, target, args, state, created) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6) ON CONFLICT (action_id) DO NOTHING") < 0 ||
@@ -543,6 +578,75 @@ static int cache_prepare_all(struct cache *c)
 			  "AND (?1 IS NULL OR backend = ?1)") < 0)
 		return -1;
 	return 0;
+}
+
+/* The memory tier: an in-memory database attached as "red" with the entity
+ * tables and the snapshot stage of the file, and TEMP views named like the
+ * tables that read both (TEMP names shadow main's for unqualified names),
+ * so the views and every reader see one set of rows. Writes name their
+ * tier. temp_store = MEMORY keeps sorts and TEMP objects off the disk too. */
+static int cache_attach_red(struct cache *c)
+{
+	char sql[2048];
+	if (cache_exec(c, "PRAGMA temp_store = MEMORY", "PRAGMA temp_store") < 0 ||
+	    cache_exec(c, "ATTACH DATABASE ':memory:' AS red", "attaching the memory tier") < 0)
+		return -1;
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		snprintf(sql, sizeof sql,
+			 "CREATE TABLE red.%s (backend TEXT NOT NULL, id TEXT NOT NULL, epoch TEXT NOT NULL, "
+			 "rev INTEGER NOT NULL, time INTEGER, updated INTEGER, "
+			 "severity INTEGER NOT NULL DEFAULT -1, tlp INTEGER NOT NULL DEFAULT -1, "
+			 "status TEXT, kind TEXT, inst_id TEXT, inst_name TEXT, title TEXT, "
+			 "assignee TEXT, ticket_id TEXT, source TEXT, corr INTEGER NOT NULL DEFAULT 0, "
+			 "data TEXT NOT NULL, rx INTEGER NOT NULL, due INTEGER, PRIMARY KEY (backend, id));"
+			 "CREATE INDEX red.%s_time ON %s (time, id);"
+			 "CREATE INDEX red.%s_rx ON %s (rx);"
+			 "CREATE TEMP VIEW %s AS SELECT " CACHE_COLS " FROM main.%s UNION ALL SELECT " CACHE_COLS
+			 " FROM red.%s;"
+			 "CREATE TEMP VIEW %s_stamp AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
+			 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx, "
+			 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;",
+			 t, t, t, t, t, t, t, t, t, t, t, t, t);
+		if (cache_exec(c, sql, "creating the memory tier") < 0)
+			return -1;
+	}
+	return cache_exec(c,
+			  "CREATE INDEX red.tickets_due ON tickets (due, id);"
+			  "CREATE TABLE red.snapshot_stage (backend TEXT NOT NULL, stream TEXT NOT NULL, "
+			  "id TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, "
+			  "PRIMARY KEY (backend, stream, id));",
+			  "creating the memory tier");
+}
+
+/* TLP:RED rows a configuration that allowed them left in the file move to
+ * memory, and the file forgets them (secure_delete zeroes the freed
+ * cells); or, now allowed, RED rows go nowhere. One transaction. */
+static int cache_move_red_off_disk(struct cache *c)
+{
+	char sql[512];
+	if (cache_exec(c, "PRAGMA main.secure_delete = ON", "PRAGMA secure_delete") < 0 ||
+	    cache_exec(c, "BEGIN IMMEDIATE", "moving TLP:RED rows to memory") < 0)
+		return -1;
+	int64_t moved = 0;
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO red.%s (" CACHE_COLS ") SELECT " CACHE_COLS " FROM main.%s WHERE tlp = %d;"
+			 "DELETE FROM main.%s WHERE tlp = %d;",
+			 t, t, PROTO_TLP_RED, t, PROTO_TLP_RED);
+		if (cache_exec(c, sql, "moving TLP:RED rows to memory") < 0)
+			goto fail;
+		moved += sqlite3_changes(c->db);
+	}
+	if (cache_exec(c, "COMMIT", "moving TLP:RED rows to memory") < 0)
+		goto fail;
+	if (moved > 0)
+		c->red_used = 1;
+	return cache_exec(c, "PRAGMA main.secure_delete = OFF", "PRAGMA secure_delete");
+fail:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 static int cache_init_rx(struct cache *c)
@@ -682,14 +786,20 @@ static void cache_checkpointer_stop(struct cache *c)
 static void cache_free(struct cache *c)
 {
 	cache_checkpointer_stop(c);
-	sqlite3_stmt **lists[] = {c->upsert, c->del, c->prune, c->count};
-	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-		for (int s = 0; s < PROTO_NSTREAMS; s++)
-			sqlite3_finalize(lists[l][s]);
-	sqlite3_stmt *one[] = {c->begin,       c->commit,      c->rollback,       c->cursor_get,
-			       c->cursor_set,  c->cursor_clear, c->stage_clear,   c->stage_put,
-			       c->stage_list,  c->outbox_add,  c->outbox_next,    c->outbox_sent,
-			       c->outbox_result, c->outbox_pending};
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		sqlite3_stmt **lists[] = {c->upsert[k], c->del[k], c->exists[k], c->prune[k]};
+		for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+			for (int s = 0; s < PROTO_NSTREAMS; s++)
+				sqlite3_finalize(lists[l][s]);
+		sqlite3_finalize(c->stage_clear[k]);
+		sqlite3_finalize(c->stage_put[k]);
+		sqlite3_finalize(c->stage_drop[k]);
+	}
+	for (int s = 0; s < PROTO_NSTREAMS; s++)
+		sqlite3_finalize(c->count[s]);
+	sqlite3_stmt *one[] = {c->begin,      c->commit,      c->rollback,      c->cursor_get,
+			       c->cursor_set, c->cursor_clear, c->stage_list,   c->outbox_add,
+			       c->outbox_next, c->outbox_sent, c->outbox_result, c->outbox_pending};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
 		sqlite3_finalize(one[i]);
 	/* close_v2: a view may still hold a statement; the handle goes when it does. */
@@ -700,6 +810,12 @@ static void cache_free(struct cache *c)
 }
 
 int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
+{
+	static const struct cache_opts defaults;
+	return cache_open_with(path, &defaults, out, err, errlen);
+}
+
+int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (!path) {
@@ -712,6 +828,7 @@ int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 		free(c);
 		return -1;
 	}
+	c->opts = *opts;
 	if (cache_prepare_path(c) < 0)
 		goto fail;
 	/* NOMUTEX: each connection is used by one thread only (this one by the
@@ -735,12 +852,18 @@ int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 	    cache_exec(c, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous = NORMAL") < 0 ||
 	    cache_exec(c, "PRAGMA journal_size_limit = 67108864", "PRAGMA journal_size_limit") < 0 ||
 	    cache_exec(c, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys = ON") < 0 || cache_migrate(c) < 0 ||
-	    cache_prepare_all(c) < 0 || cache_init_rx(c) < 0 ||
-	    /* A snapshot cannot continue across a restart. */
-	    cache_exec(c, "DELETE FROM snapshot_stage", "clearing an old snapshot stage") < 0 ||
+	    cache_attach_red(c) < 0 || cache_prepare_all(c) < 0 || cache_init_rx(c) < 0 ||
 	    cache_chmod_sidecars(c) < 0)
 		goto fail;
-	cache_checkpointer_start(c);
+	/* A follower leaves the file to its writer: the stage may be the
+	 * writer's snapshot in progress. */
+	if (!opts->follower) {
+		/* A snapshot cannot continue across a restart. */
+		if (cache_exec(c, "DELETE FROM main.snapshot_stage", "clearing an old snapshot stage") < 0 ||
+		    (!opts->red_on_disk && cache_move_red_off_disk(c) < 0))
+			goto fail;
+		cache_checkpointer_start(c);
+	}
 	*out = c;
 	return 0;
 fail:
@@ -989,15 +1112,58 @@ static int cache_check_entity(struct cache *c, const char *what, const char *bac
 	return 0;
 }
 
+static int cache_tier_of(const struct cache *c, int tlp)
+{
+	return tlp == PROTO_TLP_RED && !c->opts.red_on_disk ? CACHE_MEM : CACHE_DISK;
+}
+
+/* Before e goes to the other tier than k: drop k's older copy of it.
+ * 1 when k no longer holds it, 0 when k's copy is as new or newer (e is
+ * ignored), -1 on error. */
+static int cache_other_tier(struct cache *c, int k, const char *backend, const char *epoch,
+			    const struct proto_entity *e)
+{
+	sqlite3_stmt *st = c->del[k][e->stream];
+	int rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, e->id);
+	rc |= cache_bind_text(st, 3, epoch);
+	rc |= sqlite3_bind_int64(st, 4, e->rev);
+	if (rc != SQLITE_OK)
+		return cache_bind_fail(c, st, e->id);
+	if (cache_step(c, st, "moving an entity between the file and memory") < 0)
+		return -1;
+	st = c->exists[k][e->stream];
+	rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, e->id);
+	if (rc != SQLITE_OK)
+		return cache_bind_fail(c, st, e->id);
+	rc = cache_step(c, st, "looking an entity up");
+	if (rc < 0)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	return 1;
+}
+
 /* The upsert itself, inside an open transaction. 1, 0 or -1 (message set;
  * the caller fails the batch). */
 static int cache_put(struct cache *c, const char *backend, const char *epoch, const struct proto_entity *e)
 {
+	int tier = cache_tier_of(c, e->tlp);
+	/* The other tier may hold this entity from before a TLP change: an
+	 * older version there goes; a same or newer one wins. */
+	if (tier == CACHE_MEM || c->red_used) {
+		int rc = cache_other_tier(c, !tier, backend, epoch, e);
+		if (rc <= 0)
+			return rc;
+	}
 	size_t len;
 	const char *json = cache_dump(c, e, &len);
 	if (!json)
 		return -1;
-	sqlite3_stmt *st = c->upsert[e->stream];
+	sqlite3_stmt *st = c->upsert[tier][e->stream];
 	int rc = cache_bind_text(st, COL_BACKEND, backend);
 	rc |= cache_bind_text(st, COL_ID, e->id);
 	rc |= cache_bind_text(st, COL_EPOCH, epoch);
@@ -1032,6 +1198,8 @@ static int cache_put(struct cache *c, const char *backend, const char *epoch, co
 	c->batch_writes++;
 	if (sqlite3_changes(c->db) == 0)
 		return 0;
+	if (tier == CACHE_MEM)
+		c->red_used = 1;
 	c->rx++;
 	return 1;
 }
@@ -1057,23 +1225,27 @@ int cache_delete(struct cache *c, const char *backend, const char *epoch, enum p
 	}
 	if (cache_write_begin(c) < 0)
 		return -1;
-	sqlite3_stmt *st = c->del[stream];
-	int rc = cache_bind_text(st, 1, backend);
-	rc |= cache_bind_text(st, 2, id);
-	rc |= cache_bind_text(st, 3, epoch);
-	rc |= sqlite3_bind_int64(st, 4, rev);
-	if (rc != SQLITE_OK) {
-		cache_bind_fail(c, st, id);
-		cache_batch_fail(c);
-		return -1;
+	int deleted = 0;
+	for (int k = CACHE_DISK; k <= (c->red_used ? CACHE_MEM : CACHE_DISK); k++) {
+		sqlite3_stmt *st = c->del[k][stream];
+		int rc = cache_bind_text(st, 1, backend);
+		rc |= cache_bind_text(st, 2, id);
+		rc |= cache_bind_text(st, 3, epoch);
+		rc |= sqlite3_bind_int64(st, 4, rev);
+		if (rc != SQLITE_OK) {
+			cache_bind_fail(c, st, id);
+			cache_batch_fail(c);
+			return -1;
+		}
+		char what[PROTO_MAX_ID + 64];
+		snprintf(what, sizeof what, "deleting %s %s", cache_tables[stream], id);
+		if (cache_step(c, st, what) < 0) {
+			cache_batch_fail(c);
+			return -1;
+		}
+		deleted |= sqlite3_changes(c->db) > 0;
 	}
-	char what[PROTO_MAX_ID + 64];
-	snprintf(what, sizeof what, "deleting %s %s", cache_tables[stream], id);
-	if (cache_step(c, st, what) < 0) {
-		cache_batch_fail(c);
-		return -1;
-	}
-	return sqlite3_changes(c->db) > 0 ? 1 : 0;
+	return deleted;
 }
 
 int64_t cache_count(struct cache *c, enum proto_stream stream)
@@ -1100,15 +1272,17 @@ int cache_snapshot_begin(struct cache *c, const char *backend)
 	}
 	if (cache_write_begin(c) < 0)
 		return -1;
-	sqlite3_stmt *st = c->stage_clear;
-	if (cache_bind_text(st, 1, backend) != SQLITE_OK) {
-		cache_bind_fail(c, st, "the snapshot's backend");
-		cache_batch_fail(c);
-		return -1;
-	}
-	if (cache_step(c, st, "clearing the snapshot stage") < 0) {
-		cache_batch_fail(c);
-		return -1;
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		sqlite3_stmt *st = c->stage_clear[k];
+		if (cache_bind_text(st, 1, backend) != SQLITE_OK) {
+			cache_bind_fail(c, st, "the snapshot's backend");
+			cache_batch_fail(c);
+			return -1;
+		}
+		if (cache_step(c, st, "clearing the snapshot stage") < 0) {
+			cache_batch_fail(c);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1127,8 +1301,20 @@ int cache_snapshot_stage(struct cache *c, const char *backend, const struct prot
 		cache_batch_fail(c);
 		return -1;
 	}
-	sqlite3_stmt *st = c->stage_put;
+	/* A RED entity is staged in memory, like its row will be. */
+	int tier = cache_tier_of(c, e->tlp);
+	sqlite3_stmt *st = c->stage_drop[!tier];
 	int rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, cache_tables[e->stream]);
+	rc |= cache_bind_text(st, 3, e->id);
+	if (rc != SQLITE_OK || cache_step(c, st, "staging an entity") < 0) {
+		if (rc != SQLITE_OK)
+			cache_bind_fail(c, st, e->id);
+		cache_batch_fail(c);
+		return -1;
+	}
+	st = c->stage_put[tier];
+	rc = cache_bind_text(st, 1, backend);
 	rc |= cache_bind_text(st, 2, cache_tables[e->stream]);
 	rc |= cache_bind_text(st, 3, e->id);
 	rc |= sqlite3_bind_int64(st, 4, e->rev);
@@ -1201,15 +1387,17 @@ static int cache_prune_state(struct cache *c, const char *backend)
 	for (int s = 0; s < PROTO_NSTREAMS; s++) {
 		if (!PROTO_STREAM_IS_STATE(s))
 			continue;
-		sqlite3_stmt *st = c->prune[s];
-		int rc = cache_bind_text(st, 1, backend);
-		rc |= cache_bind_text(st, 2, cache_tables[s]);
-		if (rc != SQLITE_OK)
-			return cache_bind_fail(c, st, "the snapshot's backend");
-		char what[64];
-		snprintf(what, sizeof what, "dropping %s the snapshot did not name", cache_tables[s]);
-		if (cache_step(c, st, what) < 0)
-			return -1;
+		for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+			sqlite3_stmt *st = c->prune[k][s];
+			int rc = cache_bind_text(st, 1, backend);
+			rc |= cache_bind_text(st, 2, cache_tables[s]);
+			if (rc != SQLITE_OK)
+				return cache_bind_fail(c, st, "the snapshot's backend");
+			char what[64];
+			snprintf(what, sizeof what, "dropping %s the snapshot did not name", cache_tables[s]);
+			if (cache_step(c, st, what) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }

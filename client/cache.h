@@ -19,6 +19,11 @@
  *   PRIMARY KEY (backend, id)
  * with an index on (time, id) and on (rx), and on tickets (due, id). Text is stored as received:
  * whoever draws it sanitises it.
+ * TLP:RED rows live in an in-memory database attached as "red" with the same
+ * tables (unless [cache] store_red allows them on disk). Readers use the
+ * unqualified names, which are TEMP views over both tiers; for each table
+ * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
+ * cheaply (aggregates over the union views would scan).
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
  *   outbox(id INTEGER PRIMARY KEY, backend, action_id UNIQUE, op, target,
@@ -42,6 +47,19 @@ struct cache;
  * timeout, foreign keys; migrations to CACHE_SCHEMA_VERSION. A database
  * newer than this build is refused. Returns 0, or -1 with err filled. */
 int cache_open(const char *path, struct cache **out, char *err, size_t errlen);
+/* How to open. Zeroed is the default. */
+struct cache_opts {
+	/* TLP:RED rows are kept in an in-memory tier (the views read both
+	 * through TEMP views named like the tables) and never reach the file;
+	 * RED rows a former configuration left there move to memory at open.
+	 * With red_on_disk they are stored like any other row. */
+	int red_on_disk;
+	/* Another soctop writes this file: never write (no stage clearing,
+	 * no RED move, no checkpointer), only read. */
+	int follower;
+};
+int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+		    size_t errlen);
 void cache_close(struct cache *c); /* flushes first */
 
 sqlite3 *cache_db(struct cache *c);

@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 	log_info("soctop %s starting; config %s", SOCTOP_VERSION, cfg.path[0] ? cfg.path : "(defaults)");
 
 	struct cache *cache = NULL;
-	if (cache_open(cfg.cache_path, &cache, err, sizeof err) < 0) {
+	struct cache_opts co = {.red_on_disk = cfg.store_red};
+	if (cache_open_with(cfg.cache_path, &co, &cache, err, sizeof err) < 0) {
 		fprintf(stderr, "soctop: %s\n", err);
 		log_error("%s", err);
 		return 1;

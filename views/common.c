@@ -21,10 +21,11 @@ int view_stamp_init(struct view_stamp *s, sqlite3 *db, const char *table)
 {
 	char sql[160];
 	*s = (struct view_stamp){0};
-	snprintf(sql, sizeof sql, "SELECT coalesce(max(rx), 0) FROM %s", table);
+	/* table_stamp: see client/cache.h */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
 	if (view_prepare(db, sql, &s->q_rx))
 		return -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", table);
 	return view_prepare(db, sql, &s->q_count);
 }
 

@@ -519,10 +519,10 @@ static void test_ticket_sort_survives_bad_json(void **state)
 	put_ticket(f, "T7", "2026-11-25T03:00:00Z", "2026-11-25T03:00:00Z", "Y", "low", "new", "2026-11-25T01:00:00Z",
 	           "t7");
 	sqlite3 *db = cache_db(f->cache);
-	assert_int_equal(sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
+	    sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
 	order_of(f, ROWS_SORT_DUE, 0, got, sizeof got);
 	assert_string_equal(got, "T2,T1,T5,T3,T6,T7,T4");
 }
@@ -595,11 +595,11 @@ static void put_world(struct fixture *f)
 
 	sqlite3 *db = cache_db(f->cache);
 	const char *damage[] = {
-	    "UPDATE tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
-	    "UPDATE tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
-	    "UPDATE vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
-	    "UPDATE drills SET data = '[1,2' WHERE id = 'DR-OLD'",
-	    "UPDATE advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
+	    "UPDATE main.vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
+	    "UPDATE main.drills SET data = '[1,2' WHERE id = 'DR-OLD'",
+	    "UPDATE main.advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
 	};
 	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++)
 		assert_int_equal(sqlite3_exec(db, damage[i], NULL, NULL, NULL), SQLITE_OK);
