@@ -60,11 +60,49 @@ enum {
 	"CREATE INDEX " t "_time ON " t " (time, id);"                                             \
 	"CREATE INDEX " t "_rx ON " t " (rx);"
 
+/* The searchable text of a row besides its title, from row r's columns and
+ * JSON (notes, indicators, summaries). Damaged or oddly typed JSON gives
+ * less text, never an error: a trigger that failed would fail the write. */
+#define CACHE_FTS_JSON_LIST(r, path, key)                                                          \
+	"coalesce((SELECT group_concat(json_extract(value, '$." key "'), ' ') FROM json_each(" r       \
+	".data, '$." path "') WHERE type = 'object'), '')"
+#define CACHE_FTS_JSON_TEXT(r, path) "coalesce(json_extract(" r ".data, '$." path "'), '')"
+#define CACHE_FTS_VALID(r, text) "CASE WHEN json_valid(" r ".data) THEN " text " ELSE '' END"
+#define CACHE_FTS_ALERTS(r)                                                                        \
+	"(coalesce(" r ".inst_name, '') || ' ' || coalesce(" r ".kind, '') || ' ' || coalesce(" r      \
+	".source, '') || ' ' || " CACHE_FTS_VALID(                                                      \
+		r, CACHE_FTS_JSON_TEXT(r, "summary") " || ' ' || " CACHE_FTS_JSON_TEXT(                 \
+			   r, "resolution") " || ' ' || " CACHE_FTS_JSON_LIST(r, "indicators", "value")     \
+			   " || ' ' || " CACHE_FTS_JSON_LIST(r, "notes", "text")) ")"
+#define CACHE_FTS_ADVISORIES(r)                                                                    \
+	"(coalesce(" r ".kind, '') || ' ' || " CACHE_FTS_VALID(                                         \
+		r, CACHE_FTS_JSON_TEXT(r, "summary") " || ' ' || " CACHE_FTS_JSON_TEXT(r, "cve")          \
+			" || ' ' || " CACHE_FTS_JSON_LIST(r, "indicators", "value")) ")"
+#define CACHE_FTS_TICKETS(r)                                                                       \
+	"(coalesce(" r ".inst_name, '') || ' ' || coalesce(" r ".assignee, '') || ' ' || " CACHE_FTS_VALID( \
+		r, CACHE_FTS_JSON_LIST(r, "notes", "text")) ")"
+/* An FTS5 table t_fts(title, body) with rowid = t's rowid, and the
+ * triggers that keep it in step with every insert, update and delete. */
+#define CACHE_FTS_IN(db, t, body)                                                                  \
+	"CREATE VIRTUAL TABLE IF NOT EXISTS " db t "_fts USING fts5(title, body, tokenize = 'unicode61');" \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ai AFTER INSERT ON " t " BEGIN "                   \
+	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;" \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ad AFTER DELETE ON " t " BEGIN "                   \
+	"DELETE FROM " t "_fts WHERE rowid = old.rowid; END;"                                       \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_au AFTER UPDATE ON " t " BEGIN "                   \
+	"DELETE FROM " t "_fts WHERE rowid = old.rowid; "                                           \
+	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;"
+#define CACHE_FTS(t, body) CACHE_FTS_IN("", t, body)
+
 /* migrations[v] takes the schema from version v to v + 1, in one
  * transaction. Adding version 2 is adding one entry here and bumping
  * CACHE_SCHEMA_VERSION. */
-static const char *const cache_migrations[] = {
+/* Each migration is a few statements' texts (ISO C bounds a string
+ * literal), run in order in one transaction; NULL ends the list. */
+#define CACHE_MIGRATION_PARTS 8
+static const char *const cache_migrations[][CACHE_MIGRATION_PARTS] = {
 	/* 0 -> 1: the first schema */
+	{
 	CACHE_ENTITY_TABLE("alerts") CACHE_ENTITY_TABLE("advisories") CACHE_ENTITY_TABLE("tickets")
 		CACHE_ENTITY_TABLE("vendors") CACHE_ENTITY_TABLE("drills")
 	"CREATE TABLE cursors (backend TEXT PRIMARY KEY NOT NULL, epoch TEXT NOT NULL, "
@@ -77,17 +115,26 @@ static const char *const cache_migrations[] = {
 	"args TEXT NOT NULL DEFAULT '{}', "
 	"state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sent','done','refused')), "
 	"created INTEGER NOT NULL, sent INTEGER, result_code TEXT, result_message TEXT);"
-	"CREATE INDEX outbox_backend ON outbox (backend, state, id);",
+	"CREATE INDEX outbox_backend ON outbox (backend, state, id);"},
 	/* 1 -> 2: a ticket's response deadline as a column, so sorting 100,000
 	 * tickets by it is an index walk, not a JSON parse per row. */
-	"ALTER TABLE alerts ADD COLUMN due INTEGER;"
+	{"ALTER TABLE alerts ADD COLUMN due INTEGER;"
 	"ALTER TABLE advisories ADD COLUMN due INTEGER;"
 	"ALTER TABLE tickets ADD COLUMN due INTEGER;"
 	"ALTER TABLE vendors ADD COLUMN due INTEGER;"
 	"ALTER TABLE drills ADD COLUMN due INTEGER;"
 	"UPDATE tickets SET due = CAST(round((julianday(json_extract(data, '$.due')) - 2440587.5) * 86400000) AS INTEGER) "
 	"WHERE json_valid(data) AND json_type(data, '$.due') = 'text';"
-	"CREATE INDEX tickets_due ON tickets (due, id);",
+	"CREATE INDEX tickets_due ON tickets (due, id);"},
+	/* 2 -> 3: full-text search (client/search.h), kept in sync by
+	 * triggers, and built here for the rows already stored. */
+	{CACHE_FTS("alerts", CACHE_FTS_ALERTS), CACHE_FTS("advisories", CACHE_FTS_ADVISORIES),
+	 CACHE_FTS("tickets", CACHE_FTS_TICKETS),
+	 "DELETE FROM alerts_fts; INSERT INTO alerts_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_ALERTS("alerts") " FROM alerts;",
+	 "DELETE FROM advisories_fts; INSERT INTO advisories_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_ADVISORIES("advisories")
+	 " FROM advisories;",
+	 "DELETE FROM tickets_fts; INSERT INTO tickets_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_TICKETS("tickets")
+	 " FROM tickets;"},
 };
 
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
@@ -480,8 +527,10 @@ static int cache_migrate(struct cache *c)
 		char what[64], set[64];
 		snprintf(what, sizeof what, "migrating the schema from version %d to %d", v, v + 1);
 		snprintf(set, sizeof set, "PRAGMA user_version = %d", v + 1);
-		if (cache_exec(c, cache_migrations[v], what) < 0 || cache_exec(c, set, what) < 0 ||
-		    cache_exec(c, "COMMIT", what) < 0)
+		for (int k = 0; k < CACHE_MIGRATION_PARTS && cache_migrations[v][k]; k++)
+			if (cache_exec(c, cache_migrations[v][k], what) < 0)
+				goto fail;
+		if (cache_exec(c, set, what) < 0 || cache_exec(c, "COMMIT", what) < 0)
 			goto fail;
 	}
 fail:
@@ -580,6 +629,28 @@ static int cache_prepare_all(struct cache *c)
 	return 0;
 }
 
+/* Create (or drop) the TEMP views over both tiers: t and t_stamp. */
+static int cache_views(struct cache *c, int create)
+{
+	char sql[1024];
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		if (create)
+			snprintf(sql, sizeof sql,
+				 "CREATE TEMP VIEW %s AS SELECT " CACHE_COLS " FROM main.%s UNION ALL SELECT " CACHE_COLS
+				 " FROM red.%s;"
+				 "CREATE TEMP VIEW %s_stamp AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
+				 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx, "
+				 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;",
+				 t, t, t, t, t, t, t, t);
+		else
+			snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS temp.%s; DROP VIEW IF EXISTS temp.%s_stamp;", t, t);
+		if (cache_exec(c, sql, create ? "creating the views over the memory tier" : "dropping the views") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The memory tier: an in-memory database attached as "red" with the entity
  * tables and the snapshot stage of the file, and TEMP views named like the
  * tables that read both (TEMP names shadow main's for unqualified names),
@@ -601,16 +672,19 @@ static int cache_attach_red(struct cache *c)
 			 "assignee TEXT, ticket_id TEXT, source TEXT, corr INTEGER NOT NULL DEFAULT 0, "
 			 "data TEXT NOT NULL, rx INTEGER NOT NULL, due INTEGER, PRIMARY KEY (backend, id));"
 			 "CREATE INDEX red.%s_time ON %s (time, id);"
-			 "CREATE INDEX red.%s_rx ON %s (rx);"
-			 "CREATE TEMP VIEW %s AS SELECT " CACHE_COLS " FROM main.%s UNION ALL SELECT " CACHE_COLS
-			 " FROM red.%s;"
-			 "CREATE TEMP VIEW %s_stamp AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
-			 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx, "
-			 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;",
-			 t, t, t, t, t, t, t, t, t, t, t, t, t);
+			 "CREATE INDEX red.%s_rx ON %s (rx);",
+			 t, t, t, t, t);
 		if (cache_exec(c, sql, "creating the memory tier") < 0)
 			return -1;
 	}
+	if (cache_views(c, 1) < 0)
+		return -1;
+	static const char *const fts[] = {CACHE_FTS_IN("red.", "alerts", CACHE_FTS_ALERTS),
+					   CACHE_FTS_IN("red.", "advisories", CACHE_FTS_ADVISORIES),
+					   CACHE_FTS_IN("red.", "tickets", CACHE_FTS_TICKETS)};
+	for (size_t i = 0; i < sizeof fts / sizeof fts[0]; i++)
+		if (cache_exec(c, fts[i], "creating the memory tier's search index") < 0)
+			return -1;
 	return cache_exec(c,
 			  "CREATE INDEX red.tickets_due ON tickets (due, id);"
 			  "CREATE TABLE red.snapshot_stage (backend TEXT NOT NULL, stream TEXT NOT NULL, "
@@ -1422,6 +1496,82 @@ void cache_snapshot_abort(struct cache *c, const char *backend)
 {
 	/* Same statement as begin: empty the backend's stage. */
 	(void)cache_snapshot_begin(c, backend);
+}
+
+/* ---- retention ---- */
+
+int cache_purge(struct cache *c, int64_t cutoff_ms, int64_t *deleted)
+{
+	static const struct {
+		const char *table, *where;
+	} rules[] = {
+		{"alerts", "time < ?1"},
+		{"advisories", "time < ?1"},
+		{"tickets", "status IN ('closed', 'resolved') AND coalesce(updated, time) < ?1"},
+		{"drills", "status = 'closed' AND coalesce(updated, time) < ?1"},
+	};
+	const size_t nrules = sizeof rules / sizeof rules[0];
+	*deleted = 0;
+	if (cache_flush(c) < 0 || cache_write_begin(c) < 0)
+		return -1;
+	char sql[256];
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		for (size_t i = 0; i < nrules + (k == CACHE_DISK); i++) {
+			if (i < nrules)
+				snprintf(sql, sizeof sql, "DELETE FROM %s.%s WHERE %s", cache_tiers[k], rules[i].table,
+					 rules[i].where);
+			else
+				snprintf(sql, sizeof sql, "DELETE FROM main.outbox WHERE state IN ('done', 'refused') "
+							  "AND created < ?1");
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+				cache_seterr(c, "cache %s: purging: %s", c->path, sqlite3_errmsg(c->db));
+				cache_batch_fail(c);
+				return -1;
+			}
+			sqlite3_bind_int64(st, 1, cutoff_ms);
+			int rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE) {
+				cache_seterr(c, "cache %s: purging: %s", c->path, sqlite3_errmsg(c->db));
+				cache_batch_fail(c);
+				return -1;
+			}
+			*deleted += sqlite3_changes(c->db);
+		}
+	}
+	return cache_flush(c);
+}
+
+int cache_vacuum(struct cache *c)
+{
+	if (cache_flush(c) < 0)
+		return -1;
+	/* VACUUM waits for no one: another connection's open read makes it
+	 * fail with SQLITE_BUSY at once or after the busy timeout. */
+	/* VACUUM rebuilds main's indexes by their unqualified table names,
+	 * which the TEMP views would shadow: drop them meanwhile. */
+	if (cache_views(c, 0) < 0)
+		return -1;
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, "VACUUM main", NULL, NULL, &msg);
+	if (cache_views(c, 1) < 0) {
+		sqlite3_free(msg);
+		return -1;
+	}
+	if (rc != SQLITE_OK) {
+		int busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+		cache_seterr(c, "cache %s: VACUUM: %s%s", c->path, msg ? msg : sqlite3_errstr(rc),
+			     busy ? " (another soctop has the cache open: quit it and run --purge again)" : "");
+		sqlite3_free(msg);
+		return -1;
+	}
+	rc = sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		cache_seterr(c, "cache %s: truncating the WAL: %s", c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return cache_chmod_sidecars(c);
 }
 
 /* ---- outbox ---- */

@@ -24,6 +24,8 @@
  * unqualified names, which are TEMP views over both tiers; for each table
  * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
  * cheaply (aggregates over the union views would scan).
+ *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
+ *     the entity row's rowid, kept in step by triggers (client/search.h)
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
  *   outbox(id INTEGER PRIMARY KEY, backend, action_id UNIQUE, op, target,
@@ -37,7 +39,7 @@
 #include <sqlite3.h>
 #include "proto.h"
 
-#define CACHE_SCHEMA_VERSION 2
+#define CACHE_SCHEMA_VERSION 3
 
 struct cache;
 
@@ -108,6 +110,16 @@ void cache_snapshot_abort(struct cache *c, const char *backend);
 /* Number of rows in an entity table (all backends). -1 on error. */
 int64_t cache_count(struct cache *c, enum proto_stream stream);
 const char *cache_table(enum proto_stream stream); /* "alerts", ... */
+
+/* Retention: delete what is older than cutoff_ms (Unix ms) from both
+ * tiers, in one transaction: alerts and advisories by their time, closed or
+ * resolved tickets and closed drills by their last update, answered
+ * outbox entries by their creation. The search index follows. *deleted
+ * gets the row count. 0 or -1. */
+int cache_purge(struct cache *c, int64_t cutoff_ms, int64_t *deleted);
+/* Give free pages back: VACUUM, then truncate the WAL. Fails (-1, message
+ * saying so) while another soctop has the cache open. */
+int cache_vacuum(struct cache *c);
 
 /* The outbox: operator actions waiting to be sent, in order. */
 struct cache_action {
