@@ -93,6 +93,7 @@ enum {
 	"DELETE FROM " t "_fts WHERE rowid = old.rowid; "                                           \
 	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;"
 #define CACHE_FTS(t, body) CACHE_FTS_IN("", t, body)
+#define CACHE_OPEN_ALERT "severity >= 3 AND status IS NOT 'closed'"
 
 /* migrations[v] takes the schema from version v to v + 1, in one
  * transaction. Adding version 2 is adding one entry here and bumping
@@ -134,7 +135,9 @@ static const char *const cache_migrations[][CACHE_MIGRATION_PARTS] = {
 	 "DELETE FROM advisories_fts; INSERT INTO advisories_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_ADVISORIES("advisories")
 	 " FROM advisories;",
 	 "DELETE FROM tickets_fts; INSERT INTO tickets_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_TICKETS("tickets")
-	 " FROM tickets;"},
+	 " FROM tickets;",
+	 /* the wall's counters of open critical and high alerts */
+	 "CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity, tlp) WHERE " CACHE_OPEN_ALERT ";"},
 };
 
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
@@ -167,6 +170,8 @@ struct cache {
 	size_t bufcap;
 
 	struct cache_opts opts;
+	int follower, writer_pid;
+	int lock_fd; /* the writer's lock, -1 when none */
 	int red_used; /* a row ever went to the memory tier: check it too */
 
 	/* Per tier (CACHE_DISK, CACHE_MEM) and stream. */
@@ -470,6 +475,59 @@ static int cache_prepare_path(struct cache *c)
 	return rc;
 }
 
+/* The writer's lock: a POSIX record lock on path + ".lock" (so F_GETLK
+ * names the holder). Held: this process writes. Taken by another: this one
+ * follows. A lock file that is not ours or is a symlink is refused. */
+static int cache_lock(struct cache *c)
+{
+	size_t n = strlen(c->path) + sizeof ".lock";
+	char *p = malloc(n);
+	if (!p) {
+		cache_seterr(c, "cache %s: out of memory", c->path);
+		return -1;
+	}
+	snprintf(p, n, "%s.lock", c->path);
+	int fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		cache_seterr(c, "cache lock %s: %s", p, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0077)) {
+		cache_seterr(c, "cache lock %s must be a regular file of yours, mode 0600", p);
+		goto fail;
+	}
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(fd, F_SETLK, &fl) == 0) {
+		c->lock_fd = fd;
+		free(p);
+		return 0;
+	}
+	if (errno != EACCES && errno != EAGAIN) {
+		cache_seterr(c, "cache lock %s: %s", p, strerror(errno));
+		goto fail;
+	}
+	struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
+		c->writer_pid = (int)who.l_pid;
+	c->follower = 1;
+	close(fd);
+	free(p);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	return -1;
+}
+
+int cache_is_follower(const struct cache *c, int *writer_pid)
+{
+	if (writer_pid)
+		*writer_pid = c->writer_pid;
+	return c->follower;
+}
+
 static int cache_exec(struct cache *c, const char *sql, const char *what)
 {
 	char *msg = NULL;
@@ -687,6 +745,7 @@ static int cache_attach_red(struct cache *c)
 			return -1;
 	return cache_exec(c,
 			  "CREATE INDEX red.tickets_due ON tickets (due, id);"
+			  "CREATE INDEX red.alerts_open ON alerts (severity, tlp) WHERE " CACHE_OPEN_ALERT ";"
 			  "CREATE TABLE red.snapshot_stage (backend TEXT NOT NULL, stream TEXT NOT NULL, "
 			  "id TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, "
 			  "PRIMARY KEY (backend, stream, id));",
@@ -878,6 +937,8 @@ static void cache_free(struct cache *c)
 		sqlite3_finalize(one[i]);
 	/* close_v2: a view may still hold a statement; the handle goes when it does. */
 	sqlite3_close_v2(c->db);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd); /* releases the lock */
 	free(c->buf);
 	free(c->path);
 	free(c);
@@ -903,7 +964,8 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 		return -1;
 	}
 	c->opts = *opts;
-	if (cache_prepare_path(c) < 0)
+	c->lock_fd = -1;
+	if (cache_prepare_path(c) < 0 || (opts->follow_if_locked && cache_lock(c) < 0))
 		goto fail;
 	/* NOMUTEX: each connection is used by one thread only (this one by the
 	 * event loop, the checkpointer's by its thread); the per-call mutexes
@@ -931,7 +993,7 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 		goto fail;
 	/* A follower leaves the file to its writer: the stage may be the
 	 * writer's snapshot in progress. */
-	if (!opts->follower) {
+	if (!c->follower) {
 		/* A snapshot cannot continue across a restart. */
 		if (cache_exec(c, "DELETE FROM main.snapshot_stage", "clearing an old snapshot stage") < 0 ||
 		    (!opts->red_on_disk && cache_move_red_off_disk(c) < 0))

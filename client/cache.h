@@ -25,7 +25,9 @@
  * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
  * cheaply (aggregates over the union views would scan).
  *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
- *     the entity row's rowid, kept in step by triggers (client/search.h)
+ *     the entity row's rowid, kept in step by triggers (client/search.h);
+ *     and the partial index alerts_open (severity, tlp) WHERE severity >= 3
+ *     AND status IS NOT 'closed' for the wall's counters
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
  *   outbox(id INTEGER PRIMARY KEY, backend, action_id UNIQUE, op, target,
@@ -56,10 +58,14 @@ struct cache_opts {
 	 * RED rows a former configuration left there move to memory at open.
 	 * With red_on_disk they are stored like any other row. */
 	int red_on_disk;
-	/* Another soctop writes this file: never write (no stage clearing,
-	 * no RED move, no checkpointer), only read. */
-	int follower;
+	/* Open as a follower when another process holds the writer's lock
+	 * (a lock file beside the cache, path + ".lock", 0600): then never
+	 * write (no stage clearing, no RED move, no checkpointer). Otherwise
+	 * the lock is taken and held until cache_close. */
+	int follow_if_locked;
 };
+/* 1 when opened as a follower, with the writer's pid (0 unknown). */
+int cache_is_follower(const struct cache *c, int *writer_pid);
 int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
 		    size_t errlen);
 void cache_close(struct cache *c); /* flushes first */

@@ -64,6 +64,10 @@ struct ui {
 		int placed; /* drawn in the current frame */
 		struct rect r;
 	} panes[UI_NPANES];
+	struct view wall;  /* the wall mode's one view */
+	struct view_backend backends[16]; /* env.backends, refreshed each frame */
+	sqlite3_stmt *q_last_update;     /* the newest cursor write */
+	int64_t last_full_ms;            /* the wall's last full repaint */
 	int focus; /* index into panes */
 	int zoom;
 	struct layout layout, layout_wide;
@@ -140,8 +144,44 @@ static void draw_status(struct ui *ui, int y, int w)
 	int x = 0;
 	int64_t now = ws_now_ms();
 
-	if (ui->o.offline || ws_count(ui->ws) == 0) {
-		x += draw_label(y, x, w - x, st | A_BOLD, ui->o.offline ? " OFFLINE (cache only) " : " no backends configured ");
+	/* Reachable: live, or trying (a first connection, a reconnect). */
+	int live = 0;
+	for (int i = 0; i < ws_count(ui->ws); i++) {
+		struct ws_backend_info bi;
+		ws_backend_get(ui->ws, i, &bi);
+		live |= bi.state == WS_LIVE || bi.state == WS_CONNECTING;
+	}
+	if (ui->o.follower) {
+		snprintf(part, sizeof part, " READ-ONLY: soctop pid %d writes this cache ", ui->o.writer_pid);
+		x += draw_label(y, x, w - x, st | A_BOLD, part);
+	}
+	if (ui->o.offline || ws_count(ui->ws) == 0 || !live) {
+		/* Every backend unreachable: say so, with the time of the last
+		 * update the cache holds. */
+		char when[40] = "never";
+		int64_t last = 0;
+		for (int i = 0; i < ws_count(ui->ws); i++) {
+			struct ws_backend_info bi;
+			ws_backend_get(ui->ws, i, &bi);
+			if (bi.last_msg_ms > last)
+				last = bi.last_msg_ms;
+		}
+		if (!last && ui->q_last_update) {
+			if (sqlite3_step(ui->q_last_update) == SQLITE_ROW)
+				last = sqlite3_column_int64(ui->q_last_update, 0);
+			sqlite3_reset(ui->q_last_update);
+		}
+		if (last > 0)
+			fmt_time_short(last, now, when, sizeof when);
+		if (ui->o.follower)
+			snprintf(part, sizeof part, " last update %s ", when);
+		else if (ui->o.offline)
+			snprintf(part, sizeof part, " OFFLINE (cache only), last update %s ", when);
+		else if (ws_count(ui->ws) == 0)
+			snprintf(part, sizeof part, " no backends configured ");
+		else
+			snprintf(part, sizeof part, " OFFLINE, last update %s ", when);
+		x += draw_label(y, x, w - x, st | A_BOLD, part);
 	}
 	for (int i = 0; i < ws_count(ui->ws) && x < w; i++) {
 		struct ws_backend_info bi;
@@ -363,8 +403,20 @@ static void draw_frame(struct ui *ui)
 		ui->full = 0;
 	}
 	erase();
+	ui->env.nbackends = 0;
+	for (int i = 0; i < ws_count(ui->ws) && i < (int)(sizeof ui->backends / sizeof ui->backends[0]); i++) {
+		struct ws_backend_info bi;
+		ws_backend_get(ui->ws, i, &bi);
+		ui->backends[i] = (struct view_backend){.name = bi.name, .state = ws_state_name(bi.state),
+							.live = bi.state == WS_LIVE, .last_ms = bi.last_msg_ms};
+		ui->env.nbackends = i + 1;
+	}
 	if (h < 6 || w < 30) {
 		draw_text(0, 0, w, draw_attr(ROLE_WARN), "soctop: terminal too small (30x6 at least)");
+	} else if (ui->o.wall) {
+		struct rect area = {0, 0, h - 1, w};
+		ui->wall.cls->draw(&ui->wall, &area, 0);
+		draw_status(ui, h - 1, w);
 	} else {
 		attr_t hattr = draw_attr(ROLE_TITLE);
 		draw_fill(0, 0, w, hattr);
@@ -423,10 +475,18 @@ static void maybe_draw(struct ui *ui)
 	}
 }
 
+/* The wall repaints everything this often: whatever else wrote to the
+ * terminal (a wall(1) message, a kernel console line) heals. */
+#define UI_WALL_REPAINT_MS (3 * 60 * 1000)
+
 static void clock_timer(void *arg)
 {
 	struct ui *ui = arg;
 	mark_dirty(ui);
+	if (ui->o.wall && mono_ms() - ui->last_full_ms >= UI_WALL_REPAINT_MS) {
+		ui->full = 1;
+		ui->last_full_ms = mono_ms();
+	}
 	int64_t now = ws_now_ms();
 	ws_timer(ui->ws, TIMER_CLOCK, 1000 - now % 1000 + 5, clock_timer, ui);
 }
@@ -625,6 +685,12 @@ static void handle_key(struct ui *ui, wint_t ch, int is_key)
 		ui->full = 1;
 		return;
 	}
+	if (ui->o.wall) {
+		/* Read-only: no action, no selection, no reconnect; only quit. */
+		if (!is_key && (ch == 'q' || ch == 'Q'))
+			ui->quit = 1;
+		return;
+	}
 	struct view_sel sel;
 	int have_sel;
 	if (ui->details) {
@@ -638,7 +704,11 @@ static void handle_key(struct ui *ui, wint_t ch, int is_key)
 	if (!is_key) {
 		const struct act_spec *spec = have_sel ? actions_find(sel.stream, (int)ch) : NULL;
 		if (spec && !(ui->details == NULL && (ch == 's' || ch == 'S'))) {
-			action_start(ui, spec, &sel);
+			if (ui->o.follower)
+				set_flash(ui, " %s: read-only here; soctop pid %d writes this cache, act there", spec->op,
+					  ui->o.writer_pid);
+			else
+				action_start(ui, spec, &sel);
 			return;
 		}
 	}
@@ -817,6 +887,24 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 
 	ui->env.db = cache_db(cache);
 	ui->env.now_ms = ws_now_ms();
+	ui->env.backends = ui->backends;
+	ui->env.tlp_ceiling = o->tlp_ceiling;
+	ui->env.rotate_s = o->rotate_s;
+	if (o->wall) {
+		ui->wall.cls = &view_wall;
+		ui->wall.env = &ui->env;
+		if (view_wall.init(&ui->wall) < 0) {
+			snprintf(err, errlen, "wall: %s", sqlite3_errmsg(cache_db(cache)));
+			ui_close(ui);
+			return -1;
+		}
+	}
+	if (sqlite3_prepare_v3(ui->env.db, "SELECT max(updated) FROM cursors", -1, SQLITE_PREPARE_PERSISTENT,
+			       &ui->q_last_update, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "reading the cursors: %s", sqlite3_errmsg(ui->env.db));
+		ui_close(ui);
+		return -1;
+	}
 	for (int i = 0; i < UI_NPANES; i++) {
 		ui->panes[i].v.cls = pane_classes[i];
 		ui->panes[i].v.env = &ui->env;
@@ -884,8 +972,11 @@ void ui_close(struct ui *ui)
 	for (int i = 0; i < UI_NPANES; i++)
 		if (ui->panes[i].v.cls && ui->panes[i].v.cls->fini)
 			ui->panes[i].v.cls->fini(&ui->panes[i].v);
+	if (ui->wall.cls && ui->wall.cls->fini)
+		ui->wall.cls->fini(&ui->wall);
 	details_close(ui->details);
 	sqlite3_finalize(ui->q_latest_action);
+	sqlite3_finalize(ui->q_last_update);
 	json_decref(ui->act_args);
 	if (ui->scr) {
 		curs_set(1);
