@@ -48,6 +48,7 @@ struct wall {
 		*q_tix_held, *q_cursor;
 	int64_t loaded_ms;
 	int loaded_page, loaded_ceiling;
+	int stale_data; /* the cache changed since the last load */
 	/* backend names seen in the counts, by index (the from[] bits) */
 	char names[WALL_MAX_BACKENDS][64];
 	int nnames;
@@ -522,13 +523,15 @@ static void wall_draw(struct view *v, const struct rect *r, int focused)
 	const struct view_env *env = v->env;
 	if (env->rotate_s > 0)
 		w->page = (int)((env->now_ms / 1000 / env->rotate_s) % WALL_NPAGES);
-	int changed = view_stamp_changed(&w->st_alerts, env->now_ms);
-	changed |= view_stamp_changed(&w->st_tickets, env->now_ms);
-	changed |= view_stamp_changed(&w->st_drills, env->now_ms);
-	changed |= view_stamp_changed(&w->st_vendors, env->now_ms);
+	/* A change seen between two loads waits for the next one, not lost. */
+	w->stale_data |= view_stamp_changed(&w->st_alerts, env->now_ms);
+	w->stale_data |= view_stamp_changed(&w->st_tickets, env->now_ms);
+	w->stale_data |= view_stamp_changed(&w->st_drills, env->now_ms);
+	w->stale_data |= view_stamp_changed(&w->st_vendors, env->now_ms);
 	if (w->loaded_page != w->page || w->loaded_ceiling != env->tlp_ceiling ||
-	    (changed && env->now_ms - w->loaded_ms >= WALL_REFRESH_MS) || env->now_ms < w->loaded_ms ||
+	    (w->stale_data && env->now_ms - w->loaded_ms >= WALL_REFRESH_MS) || env->now_ms < w->loaded_ms ||
 	    env->now_ms - w->loaded_ms >= 10 * WALL_REFRESH_MS) {
+		w->stale_data = 0;
 		wall_load(w, env);
 		w->loaded_ms = env->now_ms;
 		w->loaded_page = w->page;
