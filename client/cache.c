@@ -81,18 +81,25 @@ enum {
 #define CACHE_FTS_TICKETS(r)                                                                       \
 	"(coalesce(" r ".inst_name, '') || ' ' || coalesce(" r ".assignee, '') || ' ' || " CACHE_FTS_VALID( \
 		r, CACHE_FTS_JSON_LIST(r, "notes", "text")) ")"
-/* An FTS5 table t_fts(title, body) with rowid = t's rowid, and the
- * triggers that keep it in step with every insert, update and delete. */
+/* An FTS5 table t_fts(title, body) with rowid = t's rowid. A deleted row
+ * leaves it by trigger; new and changed rows of the file are indexed after
+ * the fact, in steps (cache_index_step: triggers doing it inline cut ingest
+ * to a quarter), those of the memory tier at once by triggers.
+ * Dots, dashes, underscores and @ join words, so that an address, a
+ * domain, a CVE or a ticket id is one token: found exactly and fast. */
+#define CACHE_FTS_TABLE(db, t)                                                                     \
+	"CREATE VIRTUAL TABLE IF NOT EXISTS " db t                                                  \
+	"_fts USING fts5(title, body, tokenize = \"unicode61 tokenchars '.-_@'\");"               \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ad AFTER DELETE ON " t " BEGIN "                   \
+	"DELETE FROM " t "_fts WHERE rowid = old.rowid; END;"
+/* The memory tier (small, RED only) indexes at once, by triggers. */
 #define CACHE_FTS_IN(db, t, body)                                                                  \
-	"CREATE VIRTUAL TABLE IF NOT EXISTS " db t "_fts USING fts5(title, body, tokenize = 'unicode61');" \
+	CACHE_FTS_TABLE(db, t)                                                                     \
 	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ai AFTER INSERT ON " t " BEGIN "                   \
 	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;" \
-	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ad AFTER DELETE ON " t " BEGIN "                   \
-	"DELETE FROM " t "_fts WHERE rowid = old.rowid; END;"                                       \
 	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_au AFTER UPDATE ON " t " BEGIN "                   \
 	"DELETE FROM " t "_fts WHERE rowid = old.rowid; "                                           \
 	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;"
-#define CACHE_FTS(t, body) CACHE_FTS_IN("", t, body)
 #define CACHE_OPEN_ALERT "severity >= 3 AND status IS NOT 'closed'"
 
 /* migrations[v] takes the schema from version v to v + 1, in one
@@ -129,13 +136,10 @@ static const char *const cache_migrations[][CACHE_MIGRATION_PARTS] = {
 	"CREATE INDEX tickets_due ON tickets (due, id);"},
 	/* 2 -> 3: full-text search (client/search.h), kept in sync by
 	 * triggers, and built here for the rows already stored. */
-	{CACHE_FTS("alerts", CACHE_FTS_ALERTS), CACHE_FTS("advisories", CACHE_FTS_ADVISORIES),
-	 CACHE_FTS("tickets", CACHE_FTS_TICKETS),
-	 "DELETE FROM alerts_fts; INSERT INTO alerts_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_ALERTS("alerts") " FROM alerts;",
-	 "DELETE FROM advisories_fts; INSERT INTO advisories_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_ADVISORIES("advisories")
-	 " FROM advisories;",
-	 "DELETE FROM tickets_fts; INSERT INTO tickets_fts (rowid, title, body) SELECT rowid, title, " CACHE_FTS_TICKETS("tickets")
-	 " FROM tickets;",
+	{CACHE_FTS_TABLE("", "alerts") CACHE_FTS_TABLE("", "advisories") CACHE_FTS_TABLE("", "tickets")
+	 /* how far each index has got, by arrival (rx); 0: from the start */
+	 "CREATE TABLE IF NOT EXISTS fts_state (tbl TEXT PRIMARY KEY NOT NULL, rx INTEGER NOT NULL);"
+	 "DELETE FROM fts_state; DELETE FROM alerts_fts; DELETE FROM advisories_fts; DELETE FROM tickets_fts;",
 	 /* the wall's counters of open critical and high alerts */
 	 "CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity, tlp) WHERE " CACHE_OPEN_ALERT ";"},
 };
@@ -152,6 +156,9 @@ static const char *const cache_tiers[2] = {"main", "red"};
 #define CACHE_COLS                                                                                 \
 	"backend, id, epoch, rev, time, updated, severity, tlp, status, kind, inst_id, inst_name, "   \
 	"title, assignee, ticket_id, source, corr, data, rx, due"
+
+/* The streams with a search index, in the order of cache.fts_*[]. */
+static const int cache_fts_streams[3] = {PROTO_ALERTS, PROTO_ADVISORIES, PROTO_TICKETS};
 
 static const char *const cache_tables[PROTO_NSTREAMS] = {
 	[PROTO_ALERTS] = "alerts",   [PROTO_ADVISORIES] = "advisories", [PROTO_TICKETS] = "tickets",
@@ -173,6 +180,12 @@ struct cache {
 	int follower, writer_pid;
 	int lock_fd; /* the writer's lock, -1 when none */
 	int red_used; /* a row ever went to the memory tier: check it too */
+
+	/* The file's search index: indexed up to these arrivals (rx) of
+	 * alerts, advisories, tickets; reloaded after a rollback. */
+	int64_t fts_rx[3];
+	int fts_loaded;
+	sqlite3_stmt *fts_max[3], *fts_put[3], *fts_state_set, *fts_state_get, *fts_behind[3];
 
 	/* Per tier (CACHE_DISK, CACHE_MEM) and stream. */
 	sqlite3_stmt *upsert[2][PROTO_NSTREAMS];
@@ -288,6 +301,7 @@ static int cache_bind_fail(struct cache *c, sqlite3_stmt *st, const char *what)
  * half-applied, and refuse further writes until flush or rollback. */
 static void cache_batch_fail(struct cache *c)
 {
+	c->fts_loaded = 0; /* what the index step recorded may be undone */
 	/* A failing ROLLBACK leaves nothing better to do: SQLite has then
 	 * ended the transaction itself. The first message is the useful one. */
 	if (!sqlite3_get_autocommit(c->db)) {
@@ -344,6 +358,7 @@ int cache_flush(struct cache *c)
 
 void cache_rollback(struct cache *c)
 {
+	c->fts_loaded = 0;
 	if (!sqlite3_get_autocommit(c->db) && cache_step(c, c->rollback, "ROLLBACK") < 0) {
 		/* The message stays for cache_errmsg(); SQLite has ended the
 		 * transaction or the connection is broken either way. */
@@ -599,7 +614,7 @@ fail:
 
 static int cache_prepare_all(struct cache *c)
 {
-	char sql[1400];
+	char sql[4000];
 	for (int s = 0; s < PROTO_NSTREAMS; s++) {
 		const char *t = cache_tables[s];
 		for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
@@ -656,6 +671,26 @@ static int cache_prepare_all(struct cache *c)
 		if (cache_prepare(c, &c->stage_drop[k], sql) < 0)
 			return -1;
 	}
+	static const char *const fts_body[3] = {CACHE_FTS_ALERTS("e"), CACHE_FTS_ADVISORIES("e"), CACHE_FTS_TICKETS("e")};
+	for (int k = 0; k < 3; k++) {
+		const char *t = cache_tables[cache_fts_streams[k]];
+		snprintf(sql, sizeof sql,
+			 "SELECT max(rx), count(*) FROM (SELECT rx FROM main.%s WHERE rx > ?1 ORDER BY rx LIMIT ?2)", t);
+		if (cache_prepare(c, &c->fts_max[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "INSERT OR REPLACE INTO main.%s_fts (rowid, title, body) SELECT rowid, title, %s "
+			 "FROM main.%s AS e WHERE rx > ?1 AND rx <= ?2",
+			 t, fts_body[k], t);
+		if (cache_prepare(c, &c->fts_put[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM main.%s WHERE rx > ?1", t);
+		if (cache_prepare(c, &c->fts_behind[k], sql) < 0)
+			return -1;
+	}
+	if (cache_prepare(c, &c->fts_state_set, "INSERT OR REPLACE INTO main.fts_state (tbl, rx) VALUES (?1, ?2)") < 0 ||
+	    cache_prepare(c, &c->fts_state_get, "SELECT rx FROM main.fts_state WHERE tbl = ?1") < 0)
+		return -1;
 	if (cache_prepare(c, &c->stage_list,
 			  "SELECT stream, id, rev, data FROM main.snapshot_stage WHERE backend = ?1 "
 			  "UNION ALL SELECT stream, id, rev, data FROM red.snapshot_stage WHERE backend = ?1") < 0)
@@ -930,6 +965,13 @@ static void cache_free(struct cache *c)
 	}
 	for (int s = 0; s < PROTO_NSTREAMS; s++)
 		sqlite3_finalize(c->count[s]);
+	for (int k = 0; k < 3; k++) {
+		sqlite3_finalize(c->fts_max[k]);
+		sqlite3_finalize(c->fts_put[k]);
+		sqlite3_finalize(c->fts_behind[k]);
+	}
+	sqlite3_finalize(c->fts_state_set);
+	sqlite3_finalize(c->fts_state_get);
 	sqlite3_stmt *one[] = {c->begin,      c->commit,      c->rollback,      c->cursor_get,
 			       c->cursor_set, c->cursor_clear, c->stage_list,   c->outbox_add,
 			       c->outbox_next, c->outbox_sent, c->outbox_result, c->outbox_pending};
@@ -1558,6 +1600,109 @@ void cache_snapshot_abort(struct cache *c, const char *backend)
 {
 	/* Same statement as begin: empty the backend's stage. */
 	(void)cache_snapshot_begin(c, backend);
+}
+
+/* ---- the search index ---- */
+
+static int cache_fts_load(struct cache *c)
+{
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st = c->fts_state_get;
+		if (cache_bind_text(st, 1, cache_tables[cache_fts_streams[k]]) != SQLITE_OK)
+			return cache_bind_fail(c, st, "the index state");
+		int rc = cache_step(c, st, "reading the search index state");
+		if (rc < 0)
+			return -1;
+		c->fts_rx[k] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		if (rc == SQLITE_ROW)
+			sqlite3_reset(st);
+	}
+	c->fts_loaded = 1;
+	return 0;
+}
+
+/* One table's next rows (at most max), inside the savepoint. Rows done,
+ * or -1. */
+static int cache_fts_table(struct cache *c, int k, int max, int64_t *upto)
+{
+	sqlite3_stmt *st = c->fts_max[k];
+	*upto = c->fts_rx[k];
+	if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK || sqlite3_bind_int(st, 2, max) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index step");
+	if (cache_step(c, st, "finding rows to index") != SQLITE_ROW)
+		return -1;
+	int n = sqlite3_column_int(st, 1);
+	int64_t last = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (n == 0)
+		return 0;
+	st = c->fts_put[k];
+	if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK || sqlite3_bind_int64(st, 2, last) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index step");
+	if (cache_step(c, st, "indexing rows for search") < 0)
+		return -1;
+	st = c->fts_state_set;
+	if (cache_bind_text(st, 1, cache_tables[cache_fts_streams[k]]) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, last) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index state");
+	if (cache_step(c, st, "recording the index state") < 0)
+		return -1;
+	*upto = last;
+	return n;
+}
+
+int cache_index_step(struct cache *c, int max_rows)
+{
+	if (c->follower || c->failed || max_rows <= 0)
+		return 0;
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		return -1;
+	/* Nothing arrived since the index last caught up: no transaction. */
+	if (c->fts_rx[0] >= c->rx - 1 && c->fts_rx[1] >= c->rx - 1 && c->fts_rx[2] >= c->rx - 1)
+		return 0;
+	if (cache_write_begin(c) < 0)
+		return -1;
+	/* A failure here must not cost the feeds their batch. */
+	if (cache_exec(c, "SAVEPOINT fts", "indexing for search") < 0)
+		return -1;
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		goto fail;
+	int done = 0;
+	int64_t upto[3];
+	for (int k = 0; k < 3; k++) {
+		int n = done < max_rows ? cache_fts_table(c, k, max_rows - done, &upto[k]) : 0;
+		if (n < 0)
+			goto fail;
+		if (done >= max_rows)
+			upto[k] = c->fts_rx[k];
+		done += n;
+	}
+	if (cache_exec(c, "RELEASE fts", "indexing for search") < 0)
+		goto fail;
+	memcpy(c->fts_rx, upto, sizeof upto);
+	c->batch_writes += done;
+	return done;
+fail:
+	sqlite3_exec(c->db, "ROLLBACK TO fts; RELEASE fts", NULL, NULL, NULL);
+	c->fts_loaded = 0;
+	return -1;
+}
+
+int64_t cache_index_behind(struct cache *c)
+{
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		return -1;
+	int64_t behind = 0;
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st = c->fts_behind[k];
+		if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK)
+			return cache_bind_fail(c, st, "the index lag");
+		if (cache_step(c, st, "counting rows not yet indexed") != SQLITE_ROW)
+			return -1;
+		behind += sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return behind;
 }
 
 /* ---- retention ---- */

@@ -25,7 +25,9 @@
  * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
  * cheaply (aggregates over the union views would scan).
  *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
- *     the entity row's rowid, kept in step by triggers (client/search.h);
+ *     the entity row's rowid (client/search.h): deletes leave by trigger,
+ *     new and changed rows are indexed by cache_index_step; fts_state(tbl,
+ *     rx) says how far each index has got;
  *     and the partial index alerts_open (severity, tlp) WHERE severity >= 3
  *     AND status IS NOT 'closed' for the wall's counters
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
@@ -116,6 +118,15 @@ void cache_snapshot_abort(struct cache *c, const char *backend);
 /* Number of rows in an entity table (all backends). -1 on error. */
 int64_t cache_count(struct cache *c, enum proto_stream stream);
 const char *cache_table(enum proto_stream stream); /* "alerts", ... */
+
+/* The file's search index follows the tables in steps, off the ingest path:
+ * index up to max_rows rows stored or changed since the last step (in the
+ * open write batch; a failure rolls back only the step). Returns the rows
+ * indexed (0: caught up), or -1 with the message set. A follower indexes
+ * nothing. The memory tier is indexed at once. */
+int cache_index_step(struct cache *c, int max_rows);
+/* Rows of the file not yet in the search index (-1 on error). */
+int64_t cache_index_behind(struct cache *c);
 
 /* Retention: delete what is older than cutoff_ms (Unix ms) from both
  * tiers, in one transaction: alerts and advisories by their time, closed or

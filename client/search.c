@@ -114,17 +114,37 @@ int search_run(sqlite3 *db, enum proto_stream stream, const char *text, const st
 	if (search_compile(text, expr, sizeof expr, err, errlen) < 0)
 		return -1;
 	const char *t = cache_table(stream);
-	char sql[1600];
-	/* Each tier's best max, then the best max of both. */
-	int w = snprintf(sql, sizeof sql,
-			 "SELECT * FROM (SELECT * FROM (SELECT e.backend, e.id, e.time, e.tlp, e.severity, "
-			 "coalesce(e.title, ''), f.rank AS r FROM main.%s_fts AS f JOIN main.%s e "
-			 "ON e.rowid = f.rowid WHERE f.%s_fts MATCH ?1 AND e.time >= ?2 AND e.time < ?3 "
-			 "ORDER BY r LIMIT ?4) UNION ALL SELECT * FROM (SELECT e.backend, e.id, e.time, e.tlp, "
-			 "e.severity, coalesce(e.title, ''), f.rank AS r FROM red.%s_fts AS f JOIN red.%s e "
-			 "ON e.rowid = f.rowid WHERE f.%s_fts MATCH ?1 AND e.time >= ?2 AND e.time < ?3 "
-			 "ORDER BY r LIMIT ?4)) ORDER BY r LIMIT ?4",
-			 t, t, t, t, t, t);
+	char sql[2600];
+	int w;
+	/* Per tier: the newest SEARCH_RANK_WINDOW matches (by arrival: rowid),
+	 * in the range, ranked by bm25; its best max rows looked up; then the
+	 * best max of both tiers. The window bounds the cost of a broad word
+	 * (bm25 reads every match's size); a selective one ranks every match. */
+	char tier[2][1200];
+	int ranged = range && (range->since_ms || range->until_ms);
+	for (int k = 0; k < 2; k++) {
+		const char *db_name = k ? "red" : "main";
+		if (!ranged) /* no lookup per match for the time */
+			w = snprintf(tier[k], sizeof tier[k],
+				     "SELECT e.backend, e.id, e.time, e.tlp, e.severity, coalesce(e.title, ''), b.r "
+				     "FROM (SELECT rowid, r FROM (SELECT rowid, rank AS r FROM %s.%s_fts WHERE %s_fts "
+				     "MATCH ?1 AND ?2 <= ?3 ORDER BY rowid DESC LIMIT %d) ORDER BY r LIMIT ?4) AS b "
+				     "JOIN %s.%s AS e ON e.rowid = b.rowid",
+				     db_name, t, t, SEARCH_RANK_WINDOW, db_name, t);
+		else
+			w = snprintf(tier[k], sizeof tier[k],
+			     "SELECT e.backend, e.id, e.time, e.tlp, e.severity, coalesce(e.title, ''), b.r "
+			     "FROM (SELECT rowid, r FROM (SELECT f.rowid, f.rank AS r FROM %s.%s_fts AS f "
+			     "JOIN %s.%s AS x ON x.rowid = f.rowid WHERE f.%s_fts MATCH ?1 "
+			     "AND x.time >= ?2 AND x.time < ?3 ORDER BY f.rowid DESC LIMIT %d) ORDER BY r LIMIT ?4) AS b "
+			     "JOIN %s.%s AS e ON e.rowid = b.rowid",
+			     db_name, t, db_name, t, t, SEARCH_RANK_WINDOW, db_name, t);
+		if (w < 0 || (size_t)w >= sizeof tier[k]) {
+			snprintf(err, errlen, "search: query too long");
+			return -1;
+		}
+	}
+	w = snprintf(sql, sizeof sql, "SELECT * FROM (%s UNION ALL %s) ORDER BY 7 LIMIT ?4", tier[0], tier[1]);
 	if (w < 0 || (size_t)w >= sizeof sql) {
 		snprintf(err, errlen, "search: query too long");
 		return -1;

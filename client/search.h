@@ -6,7 +6,10 @@
  * Query text: words separated by spaces; a row matches when it has every
  * word, each as the start of a word in its text ("vpn" finds "VPN",
  * "勒索" finds "勒索信"); double quotes group words into a phrase. Nothing
- * in the text is FTS5 syntax: operators and column filters are quoted. */
+ * in the text is FTS5 syntax: operators and column filters are quoted.
+ * Dots, dashes, underscores and @ belong to words (an address, a domain, a
+ * CVE is one word). Results are ranked by bm25 among the newest
+ * SEARCH_RANK_WINDOW matches of each table (all of them when fewer). */
 #ifndef SOCTOP_SEARCH_H
 #define SOCTOP_SEARCH_H
 
@@ -19,6 +22,9 @@
 #define SEARCH_TEXT_MAX 256  /* bytes of query text accepted */
 #define SEARCH_TERMS_MAX 16  /* words or phrases */
 #define SEARCH_TITLE_MAX 200 /* bytes of title kept in a hit */
+/* Ranked among at most this many newest matches (by arrival) of a table;
+ * a word in nearly every row costs no more than this many. */
+#define SEARCH_RANK_WINDOW 5000
 
 /* Whether stream has a search index (alerts, advisories, tickets). */
 int search_stream_ok(enum proto_stream stream);

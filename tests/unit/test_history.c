@@ -91,6 +91,8 @@ static void put(struct cache *c, enum proto_stream s, const char *id, int64_t t,
 	json_decref(d);
 }
 
+static int64_t q_int(struct cache *c, const char *sql);
+
 static void seed(struct cache *c)
 {
 	put(c, PROTO_ALERTS, "AL-1", T0, PROTO_TLP_AMBER, "DDoS 勒索信：署名 \"Cozy Bear\" 要求 20 BTC", "ransom note",
@@ -105,9 +107,21 @@ static void seed(struct cache *c)
 	assert_int_equal(cache_flush(c), 0);
 }
 
+/* The file's index follows in steps: run them all. */
+static void index_all(struct cache *c)
+{
+	int n;
+	while ((n = cache_index_step(c, 100)) > 0)
+		;
+	assert_int_equal(n, 0);
+	assert_int_equal(cache_flush(c), 0);
+	assert_int_equal(cache_index_behind(c), 0);
+}
+
 static int search(struct fixture *f, enum proto_stream s, const char *q, const struct search_range *r,
 		  struct search_hit *hits, int max)
 {
+	index_all(f->c);
 	int n = search_run(cache_db(f->c), s, q, r, hits, max, f->err, sizeof f->err);
 	if (n < 0)
 		print_error("search_run: %s\n", f->err);
@@ -301,6 +315,7 @@ static void test_export_csv_search_and_red_on_disk(void **state)
 	/* a search narrows the export; the ceiling withholds what it matched */
 	snprintf(path, sizeof path, "%s/cozy.jsonl", f->dir);
 	ef.search = "cozy";
+	index_all(f->c);
 	assert_int_equal(export_run(cache_db(f->c), &ef, PROTO_TLP_GREEN, path, &res, f->err, sizeof f->err), 0);
 	assert_int_equal(res.written, 0);
 	assert_int_equal(res.withheld_red, 1);
@@ -344,6 +359,7 @@ static void test_purge_and_vacuum(void **state)
 	put(f->c, PROTO_TICKETS, "T-OLD-OPEN", T0 - 100 * DAY_MS, PROTO_TLP_GREEN, "open ticket", "", "", "in_progress");
 	put(f->c, PROTO_TICKETS, "T-OLD-CLOSED", T0 - 100 * DAY_MS, PROTO_TLP_GREEN, "closed ticket", "", "", "closed");
 	assert_int_equal(cache_flush(f->c), 0);
+	index_all(f->c);
 	struct stat before, after;
 	if (cache_vacuum(f->c) != 0)
 		print_error("cache_vacuum: %s\n", cache_errmsg(f->c));
@@ -363,6 +379,25 @@ static void test_purge_and_vacuum(void **state)
 		      (long long)after.st_size);
 	assert_true(after.st_size < before.st_size / 2);
 	assert_int_equal(after.st_mode & 0777, 0600);
+}
+
+/* The index lags until a step, then catches up; a step inside a batch
+ * that is rolled back is redone. */
+static void test_index_steps(void **state)
+{
+	struct fixture *f = *state;
+	seed(f->c);
+	assert_int_equal(cache_index_behind(f->c), 5); /* AL-1,2,4,5 and T-1; AL-3 is RED, indexed at once */
+	assert_int_equal(cache_index_step(f->c, 2), 2);
+	assert_int_equal(cache_index_behind(f->c), 3);
+	cache_rollback(f->c);
+	assert_int_equal(cache_index_behind(f->c), 5);
+	assert_int_equal(cache_index_step(f->c, 100), 5);
+	assert_int_equal(cache_index_step(f->c, 100), 0);
+	assert_int_equal(cache_flush(f->c), 0);
+	assert_int_equal(cache_index_behind(f->c), 0);
+	assert_int_equal(q_int(f->c, "SELECT count(*) FROM main.alerts_fts"), 4);
+	assert_int_equal(q_int(f->c, "SELECT count(*) FROM red.alerts_fts"), 1);
 }
 
 /* A migration from version 2 builds the index for the rows already there. */
@@ -395,6 +430,7 @@ int main(void)
 		T(test_export_csv_search_and_red_on_disk),
 		T(test_purge_and_vacuum),
 		T(test_migration_builds_index),
+		T(test_index_steps),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
