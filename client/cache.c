@@ -180,6 +180,7 @@ struct cache {
 	int follower, writer_pid;
 	int lock_fd; /* the writer's lock, -1 when none */
 	int red_used; /* a row ever went to the memory tier: check it too */
+	unsigned red_puts; /* history rows put in memory, for the trim */
 
 	/* The file's search index: indexed up to these arrivals (rx) of
 	 * alerts, advisories, tickets; reloaded after a rollback. */
@@ -1290,6 +1291,28 @@ static int cache_check_entity(struct cache *c, const char *what, const char *bac
 	return 0;
 }
 
+/* The memory tier must not grow for the weeks a wall runs: past
+ * CACHE_RED_MAX_ROWS alerts (or advisories) the oldest go, checked every
+ * CACHE_RED_TRIM_EVERY new ones. State streams are bounded by the backend. */
+#define CACHE_RED_MAX_ROWS 5000
+#define CACHE_RED_TRIM_EVERY 500
+
+static int cache_red_trim(struct cache *c, enum proto_stream stream)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "DELETE FROM red.%s WHERE rowid IN (SELECT rowid FROM red.%s ORDER BY time, id "
+		 "LIMIT max(0, (SELECT count(*) FROM red.%s) - %d))",
+		 cache_tables[stream], cache_tables[stream], cache_tables[stream], CACHE_RED_MAX_ROWS);
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		cache_seterr(c, "cache %s: trimming the memory tier: %s", c->path, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int cache_tier_of(const struct cache *c, int tlp)
 {
 	return tlp == PROTO_TLP_RED && !c->opts.red_on_disk ? CACHE_MEM : CACHE_DISK;
@@ -1376,8 +1399,12 @@ static int cache_put(struct cache *c, const char *backend, const char *epoch, co
 	c->batch_writes++;
 	if (sqlite3_changes(c->db) == 0)
 		return 0;
-	if (tier == CACHE_MEM)
+	if (tier == CACHE_MEM) {
 		c->red_used = 1;
+		if (!PROTO_STREAM_IS_STATE(e->stream) && ++c->red_puts % CACHE_RED_TRIM_EVERY == 0 &&
+		    cache_red_trim(c, e->stream) < 0)
+			return -1;
+	}
 	c->rx++;
 	return 1;
 }

@@ -58,6 +58,8 @@ struct cache_opts {
 	/* TLP:RED rows are kept in an in-memory tier (the views read both
 	 * through TEMP views named like the tables) and never reach the file;
 	 * RED rows a former configuration left there move to memory at open.
+	 * The memory tier keeps the newest 5,000 RED alerts and as many
+	 * advisories (state streams: all).
 	 * With red_on_disk they are stored like any other row. */
 	int red_on_disk;
 	/* Open as a follower when another process holds the writer's lock

@@ -24,7 +24,7 @@
 #define SEARCH_TITLE_MAX 200 /* bytes of title kept in a hit */
 /* Ranked among at most this many newest matches (by arrival) of a table;
  * a word in nearly every row costs no more than this many. */
-#define SEARCH_RANK_WINDOW 5000
+#define SEARCH_RANK_WINDOW 2000
 
 /* Whether stream has a search index (alerts, advisories, tickets). */
 int search_stream_ok(enum proto_stream stream);

@@ -478,6 +478,7 @@ static void maybe_draw(struct ui *ui)
 /* The wall repaints everything this often: whatever else wrote to the
  * terminal (a wall(1) message, a kernel console line) heals. */
 #define UI_WALL_REPAINT_MS (3 * 60 * 1000)
+#define UI_WALL_FRAME_MS 500
 
 static void clock_timer(void *arg)
 {
@@ -839,6 +840,9 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	ui->o = *o;
 	ui->sigfd = -1;
 	ui->min_frame_ms = 1000 / (o->refresh_hz > 0 ? o->refresh_hz : 20);
+	/* The wall reads the cache once a second: more frames show nothing new. */
+	if (o->wall && ui->min_frame_ms < UI_WALL_FRAME_MS)
+		ui->min_frame_ms = UI_WALL_FRAME_MS;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(err, errlen, "soctop needs a terminal on stdin and stdout");
 		free(ui);

@@ -1131,6 +1131,29 @@ static void test_red_on_disk_allowed_then_revoked(void **state)
 	assert_int_equal(q_count_in(f->c, "main.alerts", "AL-RED"), 0);
 }
 
+/* The memory tier stays bounded: the oldest RED alerts go past 5,000. */
+static void test_red_memory_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c = open_ok(f);
+	char id[32];
+	for (int i = 0; i < 6000; i++) {
+		struct ent x;
+		snprintf(id, sizeof id, "AL-R%05d", i);
+		ent_alert(&x, id, 1, "red");
+		ent_set_tlp(&x, PROTO_TLP_RED);
+		x.e.time_ms += i;
+		assert_int_equal(cache_upsert(c, "fsoc", "E1", &x.e), 1);
+		ent_free(&x);
+	}
+	assert_int_equal(cache_flush(c), 0);
+	int64_t n = q_int(c, "SELECT count(*) FROM red.alerts");
+	assert_true(n >= 5000 && n <= 5500);
+	/* the newest stay */
+	assert_int_equal(q_count_in(c, "alerts", "AL-R05999"), 1);
+	assert_int_equal(q_count_in(c, "alerts", "AL-R00000"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1169,6 +1192,7 @@ int main(void)
 		T(test_red_moves_with_tlp),
 		T(test_red_snapshot),
 		T(test_red_on_disk_allowed_then_revoked),
+		T(test_red_memory_bounded),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
