@@ -22,11 +22,21 @@ static int put(char *out, size_t cap, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
-/* One term as an FTS5 string (quotes doubled) matching as a prefix. */
+/* One term as an FTS5 string (quotes doubled): a whole word, or a word's
+ * start when it ends in '*' or holds non-ASCII text (Chinese is not cut
+ * into words: "勒索" must find "勒索信"). Whole words are what keep a
+ * search fast: FTS5 merges every word a prefix stands for. */
 static int put_term(char *out, size_t cap, size_t *len, const char *t, size_t n, int *terms)
 {
+	int prefix = 0;
+	while (n > 0 && t[n - 1] == '*') {
+		prefix = 1;
+		n--;
+	}
 	if (n == 0)
 		return 0;
+	for (size_t i = 0; i < n && !prefix; i++)
+		prefix = (unsigned char)t[i] >= 0x80;
 	if ((*terms > 0 && put(out, cap, len, " AND ", 5) < 0) || put(out, cap, len, "\"", 1) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -37,7 +47,7 @@ static int put_term(char *out, size_t cap, size_t *len, const char *t, size_t n,
 			return -1;
 	}
 	(*terms)++;
-	return put(out, cap, len, "\"*", 2);
+	return put(out, cap, len, prefix ? "\"*" : "\"", prefix ? 2 : 1);
 }
 
 int search_compile(const char *text, char *out, size_t n, char *err, size_t errlen)

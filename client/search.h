@@ -4,9 +4,11 @@
  * optionally within a time range.
  *
  * Query text: words separated by spaces; a row matches when it has every
- * word, each as the start of a word in its text ("vpn" finds "VPN",
- * "勒索" finds "勒索信"); double quotes group words into a phrase. Nothing
- * in the text is FTS5 syntax: operators and column filters are quoted.
+ * word, whole and in any case ("vpn" finds "VPN"); a word ending in '*'
+ * matches word starts ("cred*"), and so does any word with Chinese in it,
+ * which is not cut into words ("勒索" finds "勒索信"); double quotes group
+ * words into a phrase. Nothing in the text is FTS5 syntax: operators and
+ * column filters are quoted.
  * Dots, dashes, underscores and @ belong to words (an address, a domain, a
  * CVE is one word). Results are ranked by bm25 among the newest
  * SEARCH_RANK_WINDOW matches of each table (all of them when fewer). */
