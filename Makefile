@@ -40,7 +40,8 @@ SIM_SRCS  := $(wildcard sim/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+KEYMAPS   := $(sort $(wildcard keymaps/*.keys))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/gen/keymap_presets.o
 SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
 TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
@@ -51,6 +52,15 @@ BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 all: $(B)/soctop $(B)/soctop-sim
 
 $(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The keymap presets are built in (tui/keymap.c): soctop always has its keys.
+$(B)/gen/keymap_presets.c: $(KEYMAPS) scripts/embed-keymaps.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-keymaps.sh $@ $(KEYMAPS)
+
+$(B)/obj/gen/keymap_presets.o: $(B)/gen/keymap_presets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

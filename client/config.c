@@ -24,6 +24,7 @@
 #include <ini.h>
 
 #include "client/proto.h"
+#include "tui/keymap.h"
 #include "tui/layout.h"
 
 #define TOKEN_FILE_MAX 4096
@@ -45,6 +46,8 @@ enum {
 	G_UI_MODE,
 	G_UI_WALL_TLP,
 	G_UI_WALL_ROTATE,
+	G_UI_KEYMAP,
+	G_UI_KEYS,
 	G_NKEYS
 };
 enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_NKEYS };
@@ -178,6 +181,7 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->layout, sizeof cfg->layout, "%s", LAYOUT_DEFAULT);
 	snprintf(cfg->layout_wide, sizeof cfg->layout_wide, "%s", LAYOUT_DEFAULT_WIDE);
 	cfg->ascii = -1;
+	snprintf(cfg->keymap, sizeof cfg->keymap, "default");
 	cfg->nbackends = 0;
 	cfg->store_red = 0;
 	cfg->retain_days = 90;
@@ -476,10 +480,14 @@ static void key_global(struct parse *st, const char *key, const char *v)
 		id = G_UI_WALL_TLP;
 	else if (st->sec == SEC_UI && strcmp(key, "wall_rotate") == 0)
 		id = G_UI_WALL_ROTATE;
+	else if (st->sec == SEC_UI && strcmp(key, "keymap") == 0)
+		id = G_UI_KEYMAP;
+	else if (st->sec == SEC_UI && strcmp(key, "keys") == 0)
+		id = G_UI_KEYS;
 	if (id < 0) {
 		static const char *known[] = { [SEC_CACHE] = "path, store_red, retain_days, export_ceiling",
 					       [SEC_LOG] = "file, level",
-					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide, mode, "
+					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide, keymap, keys, mode, "
 							  "wall_tlp_ceiling, wall_rotate" };
 		kerr(st, key, "unknown key (known here: %s)", known[st->sec]);
 		return;
@@ -578,6 +586,19 @@ static void key_global(struct parse *st, const char *key, const char *v)
 			cfg->wall_rotate_s = (int)n;
 		break;
 	}
+	case G_UI_KEYMAP:
+		/* a preset by name, or a keymap file (its lines are checked when
+		 * soctop starts: a bad line is reported and skipped, not fatal) */
+		if (keymap_preset(v))
+			snprintf(cfg->keymap, sizeof cfg->keymap, "%s", v);
+		else if (v[0] == '/' || v[0] == '~')
+			set_path(st, key, cfg->keymap, sizeof cfg->keymap, v);
+		else
+			kerr(st, key, "must be a preset (%s) or the path of a keymap file", keymap_preset_names());
+		break;
+	case G_UI_KEYS:
+		set_path(st, key, cfg->keys_file, sizeof cfg->keys_file, v);
+		break;
 	default:
 		break;
 	}

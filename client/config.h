@@ -40,6 +40,8 @@ struct config {
 	int wall;                  /* [ui] mode = wall (or --wall) */
 	int wall_tlp_ceiling;      /* [ui] wall_tlp_ceiling: highest TLP drawn on the wall, default GREEN */
 	int wall_rotate_s;         /* [ui] wall_rotate: seconds per wall layout, 0 = no rotation (default) */
+	char keymap[PATH_MAX];     /* [ui] keymap: a preset (default, vi, emacs) or a file; default "default" */
+	char keys_file[PATH_MAX];  /* [ui] keys: the user keymap; "" = $XDG_CONFIG_HOME/soctop/keys */
 };
 
 /* Fill cfg with defaults (paths resolved from XDG variables and HOME). */

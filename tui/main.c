@@ -32,12 +32,15 @@ static void usage(FILE *fp)
 	      "  -h, --help         this text\n"
 	      "  -V, --version      the version\n"
 	      "\n"
-	      "Keys: Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
+	      "Keys (the default keymap; ? in soctop lists the keys in use): ? help, : command\n"
+	      "line, Tab/Shift-Tab pane, z zoom, Enter details, arrows/j/k PgUp/PgDn Home/End\n"
 	      "scroll, r reconnect, Ctrl-L redraw, q quit. Actions on the selected item:\n"
 	      "alerts a ack, c close, e escalate; tickets a ack, o assign, u status, n note,\n"
 	      "v vendor hours; drills c check in. Each asks for confirmation.\n"
 	      "In wall mode only q and Ctrl-L do anything.\n"
 	      "A second soctop on the same cache runs read-only and follows the first.\n"
+	      "Keymaps: [ui] keymap = default|vi|emacs|FILE, and your own bindings in\n"
+	      "$XDG_CONFIG_HOME/soctop/keys ([ui] keys = FILE); see README.md, \"Keys\".\n"
 	      "Exit status: 0 ok, 1 runtime failure, 2 bad usage or bad configuration.\n"
 	      "See config.example.ini and docs/PROTOCOL.md.\n",
 	      fp);
@@ -180,6 +183,8 @@ int main(int argc, char **argv)
 		.rotate_s = cfg.wall_rotate_s,
 		.follower = follower,
 		.writer_pid = writer_pid,
+		.keymap = cfg.keymap,
+		.keys_file = cfg.keys_file,
 	};
 	struct ui *ui = NULL;
 	if (ui_open(&ui, ws, cache, &uo, err, sizeof err) < 0) {

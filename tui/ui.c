@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,15 +14,21 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <term.h>
+/* term.h's capability macros would rename our own "lines" and "columns" */
+#undef lines
+#undef columns
 #include <time.h>
 #include <unistd.h>
 
 #include "client/log.h"
 #include "tui/actions.h"
+#include "tui/command.h"
 #include "tui/draw.h"
+#include "tui/keymap.h"
 #include "tui/layout.h"
 #include "tui/prompt.h"
 #include "tui/text.h"
+#include "views/common.h"
 #include "views/details.h"
 #include "views/fmt.h"
 #include "views/view.h"
@@ -71,17 +78,34 @@ struct ui {
 	int focus; /* index into panes */
 	int zoom;
 	struct layout layout, layout_wide;
+	char layout_spec[200], layout_wide_spec[200]; /* as given, for :layout */
 	struct details *details;
 
-	/* the modal prompt: an action's steps, or quitting with actions unsent */
-	enum { MODE_NORMAL, MODE_ACTION, MODE_QUIT } mode;
+	/* every key goes through the keymap to a command (tui/command.h) */
+	struct keymap *km;
+	struct prompt_history cmd_hist;
+	struct help *help; /* the "?" screen, when open */
+
+	/* the modal prompt: an action's steps, quitting with actions unsent,
+	 * or the ":" command line */
+	enum { MODE_NORMAL, MODE_ACTION, MODE_QUIT, MODE_COMMAND } mode;
 	struct prompt prompt;
 	const struct act_spec *act;
 	int act_step;
 	struct view_sel act_sel;
 	json_t *act_args;
-	char flash[300];
+	char flash[400];
 	int64_t flash_ms;
+	int flash_for_ms; /* how long it shows */
+};
+
+/* The "?" screen: lines generated from the keymap for one view. */
+#define HELP_MAX_LINES 300
+struct help {
+	char title[400];
+	char lines[HELP_MAX_LINES][200];
+	unsigned char heading[HELP_MAX_LINES];
+	int n, top, page;
 };
 
 /* Captured at start for the fatal-signal handler, which may only write(). */
@@ -270,6 +294,7 @@ static void set_flash(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->flash, sizeof ui->flash, fmt, ap);
 	va_end(ap);
 	ui->flash_ms = ws_now_ms();
+	ui->flash_for_ms = 5000;
 	mark_dirty(ui);
 }
 
@@ -313,7 +338,13 @@ static void draw_prompt(struct ui *ui, int y, int w)
 	prompt_render(p, value, sizeof value);
 	if (p->kind == PROMPT_TEXT) {
 		/* Typing: keep the end of a long input in view. */
-		snprintf(line, sizeof line, " %s: %s", p->label, value);
+		snprintf(line, sizeof line, p->bare ? " %s%s" : " %s: %s", p->label, value);
+		if (p->hint[0]) { /* completion candidates, right of the input, when they fit */
+			char with[2700 + 300];
+			snprintf(with, sizeof with, "%s   [%s]", line, p->hint);
+			if (strlen(with) < sizeof line && text_width(with) <= w - 1)
+				memcpy(line, with, strlen(with) + 1);
+		}
 		const char *shown = line;
 		while (text_width(shown) > w - 1 && *shown) {
 			shown++;
@@ -346,6 +377,27 @@ static void draw_prompt(struct ui *ui, int y, int w)
 	draw_label(y, w - vw, vw, at | A_BOLD, value);
 }
 
+static void help_draw(struct help *h, const struct rect *r)
+{
+	view_draw_title(r, 1, h->title);
+	int rows = r->h - 1;
+	h->page = rows > 0 ? rows : 1;
+	if (h->top > h->n - rows)
+		h->top = h->n - rows;
+	if (h->top < 0)
+		h->top = 0;
+	for (int k = 0; k < rows; k++) {
+		int i = h->top + k;
+		int y = r->y + 1 + k;
+		if (i >= h->n) {
+			draw_fill(y, r->x, r->w, draw_attr(ROLE_NORMAL));
+			continue;
+		}
+		draw_text(y, r->x, r->w, h->heading[i] ? draw_attr(ROLE_HEADER) | A_BOLD : draw_attr(ROLE_NORMAL),
+			  h->lines[i]);
+	}
+}
+
 static struct pane *focused(struct ui *ui)
 {
 	return &ui->panes[ui->focus];
@@ -355,6 +407,10 @@ static void draw_panes(struct ui *ui, struct rect area)
 {
 	for (int i = 0; i < UI_NPANES; i++)
 		ui->panes[i].placed = 0;
+	if (ui->help) {
+		help_draw(ui->help, &area);
+		return;
+	}
 	if (ui->details) {
 		details_draw(ui->details, &area);
 		return;
@@ -393,6 +449,71 @@ static void draw_panes(struct ui *ui, struct rect area)
 			}
 }
 
+/* The view keys go to: help, details, or the focused pane. */
+static enum cmd_ctx current_ctx(struct ui *ui)
+{
+	if (ui->help)
+		return CTX_HELP;
+	if (ui->details)
+		return CTX_DETAILS;
+	return (enum cmd_ctx)(CTX_ALERTS + ui->focus);
+}
+
+static enum cmd_ctx stream_ctx(enum proto_stream s)
+{
+	switch (s) {
+	case PROTO_ALERTS:
+		return CTX_ALERTS;
+	case PROTO_TICKETS:
+		return CTX_TICKETS;
+	case PROTO_VENDORS:
+		return CTX_VENDORS;
+	case PROTO_DRILLS:
+		return CTX_DRILLS;
+	case PROTO_ADVISORIES:
+	case PROTO_NSTREAMS:
+		break;
+	}
+	return CTX_ADVISORIES;
+}
+
+static int current_chain(struct ui *ui, enum cmd_ctx *chain, int max)
+{
+	enum cmd_ctx ctx = current_ctx(ui);
+	enum cmd_ctx item = ui->details ? stream_ctx(details_item(ui->details)->stream) : ctx;
+	return keymap_chain(ctx, item, chain, max);
+}
+
+/* The header's reminder, from the keymap: "? help  : command  q quit". */
+static void header_hint(struct ui *ui, char *out, size_t n, int maxw)
+{
+	static const struct {
+		const char *cmd, *label;
+	} hints[] = {{"help", "help"}, {"command", "command"}, {"focus-next", "pane"}, {"zoom", "zoom"},
+		     {"open", "details"}, {"back", "back"},	   {"quit", "quit"}};
+	enum cmd_ctx chain[4];
+	int nc = current_chain(ui, chain, 4);
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		char keys[64];
+		keymap_keys_for(ui->km, chain, nc, hints[i].cmd, keys, sizeof keys);
+		if (!keys[0])
+			continue;
+		keys[strcspn(keys, ",")] = '\0'; /* the first key is enough here */
+		int k = snprintf(out + used, n - used, "%s%s %s", used ? "  " : "", keys, hints[i].label);
+		if (k < 0 || (size_t)k >= n - used || text_width(out) + 1 > maxw) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)k;
+	}
+	if (used + 1 < n) {
+		out[used++] = ' ';
+		out[used] = '\0';
+	}
+}
+
 static void draw_frame(struct ui *ui)
 {
 	int h, w;
@@ -415,13 +536,17 @@ static void draw_frame(struct ui *ui)
 		draw_text(0, 0, w, draw_attr(ROLE_WARN), "soctop: terminal too small (30x6 at least)");
 	} else if (ui->o.wall) {
 		struct rect area = {0, 0, h - 1, w};
-		ui->wall.cls->draw(&ui->wall, &area, 0);
+		if (ui->help)
+			help_draw(ui->help, &area);
+		else
+			ui->wall.cls->draw(&ui->wall, &area, 0);
 		draw_status(ui, h - 1, w);
 	} else {
 		attr_t hattr = draw_attr(ROLE_TITLE);
 		draw_fill(0, 0, w, hattr);
 		draw_label(0, 0, w, hattr | A_BOLD, " soctop  F-SOC / F-CERT");
-		const char *help = ui->details ? "Esc back  ^L redraw " : "Tab pane  z zoom  Enter details  r reconnect  q quit ";
+		char help[200];
+		header_hint(ui, help, sizeof help, w - 26);
 		int hw = text_width(help);
 		if (w > hw + 26)
 			draw_label(0, w - hw, hw, hattr, help);
@@ -431,7 +556,7 @@ static void draw_frame(struct ui *ui)
 		enum draw_role role = ROLE_NORMAL;
 		if (ui->mode != MODE_NORMAL) {
 			draw_prompt(ui, h - 2, w);
-		} else if (ui->flash[0] && ui->env.now_ms - ui->flash_ms < 5000) {
+		} else if (ui->flash[0] && ui->env.now_ms - ui->flash_ms < ui->flash_for_ms) {
 			draw_fill(h - 2, 0, w, draw_attr(ROLE_NORMAL));
 			draw_label(h - 2, 0, w, draw_attr(ROLE_WARN), ui->flash);
 		} else if (latest_action(ui, buf, sizeof buf, &role)) {
@@ -610,12 +735,25 @@ static void action_answer(struct ui *ui)
 	mark_dirty(ui);
 }
 
+static void run_command(struct ui *ui, const char *line);
+
 static void prompt_input(struct ui *ui, wint_t ch, int is_key)
 {
 	enum prompt_result r = prompt_key(&ui->prompt, (unsigned)ch, is_key);
 	mark_dirty(ui);
 	if (r == PROMPT_CONTINUE)
 		return;
+	if (ui->mode == MODE_COMMAND) {
+		char line[PROMPT_LINE_MAX];
+		ui->mode = MODE_NORMAL;
+		if (r != PROMPT_DONE)
+			return;
+		prompt_value(&ui->prompt, line, sizeof line);
+		prompt_history_add(&ui->cmd_hist, line);
+		if (line[strspn(line, " ")])
+			run_command(ui, line);
+		return;
+	}
 	if (ui->mode == MODE_QUIT) {
 		ui->mode = MODE_NORMAL;
 		if (r == PROMPT_DONE)
@@ -668,6 +806,353 @@ static void open_details(struct ui *ui, const struct view_sel *sel)
 	ui->details = d;
 }
 
+static void help_close(struct ui *ui)
+{
+	free(ui->help);
+	ui->help = NULL;
+}
+
+static void help_emit(const char *line, int is_heading, void *arg)
+{
+	struct help *h = arg;
+	if (h->n >= HELP_MAX_LINES)
+		return;
+	snprintf(h->lines[h->n], sizeof h->lines[0], "%s%s", is_heading ? " " : "", line);
+	h->heading[h->n++] = (unsigned char)is_heading;
+}
+
+/* "?": the keys of the view in front, generated from the active keymap. */
+static int help_open(struct ui *ui, char *msg, size_t n)
+{
+	enum cmd_ctx chain[4];
+	enum cmd_ctx ctx = current_ctx(ui);
+	if (ctx == CTX_HELP)
+		return 0;
+	int nc = current_chain(ui, chain, 4);
+	struct help *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(msg, n, "out of memory");
+		return -1;
+	}
+	const char *where = ui->o.wall ? "the wall" : ctx == CTX_DETAILS ? "the details screen"
+									 : pane_classes[ui->focus]->title;
+	snprintf(h->title, sizeof h->title, " Help: keys of %s  (keymap: %s) ", where, ui->km->sources);
+	if (ui->o.wall) {
+		help_emit("Wall mode: read-only. Operator actions do not exist here: no key, command or", 1, h);
+		help_emit("click reaches them. Only quit, redraw and help (q, Ctrl-L, ? by default) work.", 1, h);
+	}
+	if (ui->o.follower)
+		help_emit("Read-only: another soctop writes this cache; actions are refused here.", 1, h);
+	if (!ui->o.wall) /* the wall's three keys are all said above */
+		keymap_help(ui->km, chain, nc, help_emit, h);
+	help_close(ui);
+	ui->help = h;
+	return 0;
+}
+
+static void help_move(struct help *h, int key)
+{
+	int page = h->page > 0 ? h->page : 1;
+	switch (key) {
+	case KEY_DOWN:
+		h->top++;
+		break;
+	case KEY_UP:
+		h->top--;
+		break;
+	case KEY_NPAGE:
+		h->top += page;
+		break;
+	case KEY_PPAGE:
+		h->top -= page;
+		break;
+	case KEY_HOME:
+		h->top = 0;
+		break;
+	case KEY_END:
+		h->top = h->n;
+		break;
+	}
+	if (h->top > h->n - page)
+		h->top = h->n - page;
+	if (h->top < 0)
+		h->top = 0;
+}
+
+/* ---- the commands: every key runs one of these through the keymap ---- */
+
+static int c_quit(const struct cmd_call *c, void *arg)
+{
+	(void)c;
+	ask_quit(arg);
+	return 0;
+}
+
+static int c_reconnect(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	ws_reconnect(ui->ws);
+	snprintf(c->msg, c->msglen, "reconnecting every backend that is not connected");
+	return 0;
+}
+
+static int c_redraw(const struct cmd_call *c, void *arg)
+{
+	(void)c;
+	((struct ui *)arg)->full = 1;
+	return 0;
+}
+
+static int c_help(const struct cmd_call *c, void *arg)
+{
+	return help_open(arg, c->msg, c->msglen);
+}
+
+static void command_open(struct ui *ui, const char *initial);
+
+static int c_command(const struct cmd_call *c, void *arg)
+{
+	(void)c;
+	command_open(arg, NULL);
+	return 0;
+}
+
+static int c_focus_next(const struct cmd_call *c, void *arg)
+{
+	focus_move(arg, strcmp(c->name, "focus-prev") == 0 ? -1 : 1);
+	return 0;
+}
+
+static int c_focus(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	for (int i = 0; i < UI_NPANES; i++)
+		if (strcmp(c->args, pane_names[i]) == 0) {
+			if (!ui->panes[i].placed && !ui->zoom && !ui->details && !ui->help) {
+				snprintf(c->msg, c->msglen, "focus: the %s pane is hidden by the layout (z zooms it)",
+					 pane_names[i]);
+				ui->focus = i; /* zoom shows it */
+				return 0;
+			}
+			ui->focus = i;
+			help_close(ui);
+			details_close(ui->details);
+			ui->details = NULL;
+			return 0;
+		}
+	snprintf(c->msg, c->msglen, "focus: give a pane: alerts, tickets, vendors, drills or advisories");
+	return -1;
+}
+
+static int c_zoom(const struct cmd_call *c, void *arg)
+{
+	(void)c;
+	struct ui *ui = arg;
+	ui->zoom = !ui->zoom;
+	return 0;
+}
+
+static int c_layout(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	int wide = COLS >= LAYOUT_WIDE_COLS;
+	struct layout *l = wide ? &ui->layout_wide : &ui->layout;
+	if (!c->args[0]) {
+		snprintf(c->msg, c->msglen, "layout%s: %s", wide ? "_wide" : "", wide ? ui->layout_wide_spec : ui->layout_spec);
+		return 0;
+	}
+	struct layout nl;
+	char why[200];
+	if (layout_parse(c->args, pane_names, UI_NPANES, &nl, why, sizeof why) < 0) {
+		snprintf(c->msg, c->msglen, "layout: %s", why);
+		return -1;
+	}
+	*l = nl;
+	snprintf(wide ? ui->layout_wide_spec : ui->layout_spec, sizeof ui->layout_spec, "%s", c->args);
+	ui->zoom = 0;
+	return 0;
+}
+
+static int c_back(const struct cmd_call *c, void *arg)
+{
+	(void)c;
+	struct ui *ui = arg;
+	if (ui->help)
+		help_close(ui);
+	else if (ui->details) {
+		details_close(ui->details);
+		ui->details = NULL;
+	} else
+		ui->zoom = 0;
+	return 0;
+}
+
+static int c_open(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	if (ui->details) {
+		struct view_sel jump;
+		if (details_key(ui->details, KEY_ENTER, &jump) == 2)
+			open_details(ui, &jump);
+		return 0;
+	}
+	if (c->sel)
+		open_details(ui, c->sel);
+	return 0;
+}
+
+/* Movement and the panes' own commands, as the codes view.h names. */
+static const struct {
+	const char *name;
+	int code;
+} view_cmds[] = {
+	{"down", VIEW_CMD_DOWN},	  {"up", VIEW_CMD_UP},		       {"page-down", VIEW_CMD_PAGE_DOWN},
+	{"page-up", VIEW_CMD_PAGE_UP},	  {"top", VIEW_CMD_TOP},	       {"bottom", VIEW_CMD_BOTTOM},
+	{"sort", VIEW_CMD_SORT},	  {"sort-reverse", VIEW_CMD_SORT_REVERSE}, {"drill-prev", VIEW_CMD_PREV_ITEM},
+	{"drill-next", VIEW_CMD_NEXT_ITEM},
+};
+
+static int c_view(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	int code = 0;
+	for (size_t i = 0; i < sizeof view_cmds / sizeof view_cmds[0]; i++)
+		if (strcmp(view_cmds[i].name, c->name) == 0)
+			code = view_cmds[i].code;
+	if (ui->help) {
+		help_move(ui->help, code);
+	} else if (ui->details) {
+		struct view_sel jump;
+		details_key(ui->details, code, &jump);
+	} else {
+		struct pane *p = focused(ui);
+		p->v.cls->key(&p->v, code);
+	}
+	return 0;
+}
+
+/* An operator action of tui/actions.h on the selected item. */
+static int c_action(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	const struct act_spec *spec = actions_find_op(c->name);
+	if (!spec)
+		return -1;
+	if (!c->sel || c->sel->stream != spec->stream) {
+		snprintf(c->msg, c->msglen, "%s: select %s first", spec->op, proto_stream_name(spec->stream));
+		return -1;
+	}
+	if (ui->o.follower) {
+		snprintf(c->msg, c->msglen, "%s: read-only here; soctop pid %d writes this cache, act there", spec->op,
+			 ui->o.writer_pid);
+		return -1;
+	}
+	action_start(ui, spec, c->sel);
+	return 0;
+}
+
+int ui_register_commands(struct ui *ui)
+{
+	const unsigned list = CMD_LIST_PANES, moves = CMD_LIST_PANES | CTX_BIT(CTX_DETAILS) | CTX_BIT(CTX_HELP);
+	const struct cmd_spec builtin[] = {
+		{"quit", NULL, "quit soctop (asks first while actions wait to be sent)", 0, 0, c_quit, ui},
+		{"reconnect", NULL, "reconnect every backend that is not connected", 0, 0, c_reconnect, ui},
+		{"redraw", NULL, "repaint the whole screen", 0, 0, c_redraw, ui},
+		{"help", NULL, "list the keys of the view in front (this screen)", 0, 0, c_help, ui},
+		{"command", NULL, "open the : command line (Tab completes, Up/Down history)", 0, 0, c_command, ui},
+		{"focus-next", NULL, "focus the next pane", 0, 0, c_focus_next, ui},
+		{"focus-prev", NULL, "focus the previous pane", 0, 0, c_focus_next, ui},
+		{"focus", "PANE", "focus a pane: alerts, tickets, vendors, drills, advisories", 0, 0, c_focus, ui},
+		{"zoom", NULL, "zoom the focused pane to the whole screen, or back", 0, 0, c_zoom, ui},
+		{"layout", "[SPEC]", "show or set the pane layout for this width (config.example.ini)", 0, 0, c_layout, ui},
+		{"back", NULL, "close help or details, or unzoom", 0, 0, c_back, ui},
+		{"open", NULL, "details of the selected row; on details, follow the link", list | CTX_BIT(CTX_DETAILS), 0,
+		 c_open, ui},
+		{"down", NULL, "select the next row", moves, 0, c_view, ui},
+		{"up", NULL, "select the previous row", moves, 0, c_view, ui},
+		{"page-down", NULL, "a page down", moves, 0, c_view, ui},
+		{"page-up", NULL, "a page up", moves, 0, c_view, ui},
+		{"top", NULL, "the first (newest) row; alerts follow new ones again", moves, 0, c_view, ui},
+		{"bottom", NULL, "the last row", moves, 0, c_view, ui},
+		{"sort", NULL, "the next sort order", CTX_BIT(CTX_TICKETS), 0, c_view, ui},
+		{"sort-reverse", NULL, "reverse the sort order", CTX_BIT(CTX_TICKETS), 0, c_view, ui},
+		{"drill-prev", NULL, "the previous drill", CTX_BIT(CTX_DRILLS), 0, c_view, ui},
+		{"drill-next", NULL, "the next drill", CTX_BIT(CTX_DRILLS), 0, c_view, ui},
+	};
+	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+		if (cmd_register_spec(&builtin[i]) < 0)
+			return -1;
+	int n;
+	const struct act_spec *acts = actions_all(&n);
+	for (int i = 0; i < n; i++) {
+		struct cmd_spec s = {acts[i].op, NULL, acts[i].what,
+				     CTX_BIT(stream_ctx(acts[i].stream)) | CTX_BIT(CTX_DETAILS), CMD_OUTBOUND | CMD_ITEM,
+				     c_action, ui};
+		if (cmd_register_spec(&s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Run a command line in the view in front; its message (or failure) goes
+ * to the message line. */
+static void run_command(struct ui *ui, const char *line)
+{
+	char msg[300];
+	struct view_sel sel;
+	int have_sel = 0;
+	if (ui->details) {
+		sel = *details_item(ui->details);
+		have_sel = 1;
+	} else {
+		struct pane *p = focused(ui);
+		memset(&sel, 0, sizeof sel);
+		have_sel = p->v.cls->selected && p->v.cls->selected(&p->v, &sel);
+	}
+	struct cmd_call call = {
+		.msg = msg,
+		.msglen = sizeof msg,
+		.ctx = current_ctx(ui),
+		.sel = have_sel ? &sel : NULL,
+		.db = ui->env.db,
+		.ui = ui,
+	};
+	int rc = cmd_run(line, &call);
+	if (msg[0])
+		set_flash(ui, " %s", msg);
+	else if (rc < 0)
+		set_flash(ui, " %s: failed", line);
+	mark_dirty(ui);
+}
+
+static int complete_command(const char *line, char *out, size_t outlen, char *hint, size_t hintlen)
+{
+	return cmd_complete(line, out, outlen, hint, hintlen);
+}
+
+static void command_open(struct ui *ui, const char *initial)
+{
+	prompt_line(&ui->prompt, ":", &ui->cmd_hist, complete_command, initial);
+	ui->mode = MODE_COMMAND;
+}
+
+/* The wall is read-only and nobody works at it: outbound commands are
+ * absent (cmd_set_readonly), and of the rest only quitting, repainting and
+ * help (with its scrolling) do anything. No prompt, no pane, no reconnect. */
+static int wall_allows(const struct ui *ui, const char *line)
+{
+	static const char *const always[] = {"quit", "redraw", "help", "back"};
+	static const char *const in_help[] = {"down", "up", "page-down", "page-up", "top", "bottom"};
+	size_t n = strcspn(line, " ");
+	for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+		if (strlen(always[i]) == n && strncmp(line, always[i], n) == 0)
+			return 1;
+	for (size_t i = 0; ui->help && i < sizeof in_help / sizeof in_help[0]; i++)
+		if (strlen(in_help[i]) == n && strncmp(line, in_help[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 static void handle_key(struct ui *ui, wint_t ch, int is_key)
 {
 	if (is_key && ch == KEY_RESIZE) {
@@ -682,83 +1167,11 @@ static void handle_key(struct ui *ui, wint_t ch, int is_key)
 		return;
 	}
 	mark_dirty(ui);
-	if (!is_key && ch == 12) { /* Ctrl-L */
-		ui->full = 1;
-		return;
-	}
-	if (ui->o.wall) {
-		/* Read-only: no action, no selection, no reconnect; only quit. */
-		if (!is_key && (ch == 'q' || ch == 'Q'))
-			ui->quit = 1;
-		return;
-	}
-	struct view_sel sel;
-	int have_sel;
-	if (ui->details) {
-		sel = *details_item(ui->details);
-		have_sel = 1;
-	} else {
-		struct pane *p = focused(ui);
-		memset(&sel, 0, sizeof sel);
-		have_sel = p->v.cls->selected && p->v.cls->selected(&p->v, &sel);
-	}
-	if (!is_key) {
-		const struct act_spec *spec = have_sel ? actions_find(sel.stream, (int)ch) : NULL;
-		if (spec && !(ui->details == NULL && (ch == 's' || ch == 'S'))) {
-			if (ui->o.follower)
-				set_flash(ui, " %s: read-only here; soctop pid %d writes this cache, act there", spec->op,
-					  ui->o.writer_pid);
-			else
-				action_start(ui, spec, &sel);
-			return;
-		}
-	}
-	if (ui->details) {
-		struct view_sel jump;
-		if (!is_key && (ch == 27 || ch == 'q' || ch == 127 || ch == 8)) {
-			details_close(ui->details);
-			ui->details = NULL;
-			return;
-		}
-		if (details_key(ui->details, is_key ? (int)ch : (int)ch, &jump) == 2)
-			open_details(ui, &jump);
-		return;
-	}
-	if (!is_key) {
-		switch (ch) {
-		case 'q':
-		case 'Q':
-			ask_quit(ui);
-			return;
-		case 'r':
-			ws_reconnect(ui->ws);
-			set_flash(ui, " reconnecting every backend that is not connected");
-			return;
-		case '\t':
-			focus_move(ui, 1);
-			return;
-		case 'z':
-			ui->zoom = !ui->zoom;
-			return;
-		case '\r':
-		case '\n':
-			if (have_sel)
-				open_details(ui, &sel);
-			return;
-		case 27:
-			ui->zoom = 0;
-			return;
-		}
-	} else if (ch == KEY_BTAB) {
-		focus_move(ui, -1);
-		return;
-	} else if (ch == KEY_ENTER) {
-		if (have_sel)
-			open_details(ui, &sel);
-		return;
-	}
-	struct pane *p = focused(ui);
-	p->v.cls->key(&p->v, (int)ch);
+	enum cmd_ctx chain[4];
+	int nc = current_chain(ui, chain, 4);
+	const char *line = keymap_lookup(ui->km, chain, nc, keymap_code((unsigned)ch, is_key));
+	if (line && (!ui->o.wall || wall_allows(ui, line)))
+		run_command(ui, line);
 }
 
 static int on_input(void *arg)
@@ -825,6 +1238,53 @@ static int pick_ascii(int setting)
 	const char *term = getenv("TERM");
 	if (term && (strcmp(term, "linux") == 0 || strncmp(term, "vt1", 3) == 0 || strncmp(term, "vt2", 3) == 0))
 		return 1;
+	return 0;
+}
+
+/* The keymap: a preset or file, then the user's keymap over it. Bad lines
+ * are logged and the first shown; they never stop soctop. */
+static int load_keymaps(struct ui *ui, const struct ui_opts *o)
+{
+	struct keymap *km = calloc(1, sizeof *km);
+	if (!km)
+		return -1;
+	keymap_init(km);
+	ui->km = km;
+	const char *base = o->keymap && o->keymap[0] ? o->keymap : "default";
+	const char *text = keymap_preset(base);
+	if (text) {
+		char name[64];
+		snprintf(name, sizeof name, "%.40s.keys", base);
+		keymap_load_text(km, name, text);
+	} else if (keymap_load_file(km, base) < 0) {
+		keymap_load_text(km, "default.keys", keymap_preset("default")); /* never without keys */
+	}
+	char path[PATH_MAX];
+	const char *user = o->keys_file && o->keys_file[0] ? o->keys_file : NULL;
+	if (!user) {
+		const char *xdg = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+		if (xdg && xdg[0] == '/')
+			snprintf(path, sizeof path, "%s/soctop/keys", xdg);
+		else if (home && home[0])
+			snprintf(path, sizeof path, "%s/.config/soctop/keys", home);
+		else
+			path[0] = '\0';
+		if (path[0] && access(path, F_OK) == 0)
+			user = path;
+	}
+	if (user)
+		keymap_load_file(km, user);
+	for (int i = 0; i < km->nerrors && i < KEYMAP_MAX_ERRORS; i++)
+		log_warn("keymap: %s", km->errors[i]);
+	if (km->nerrors > KEYMAP_MAX_ERRORS)
+		log_warn("keymap: %d more problems not listed", km->nerrors - KEYMAP_MAX_ERRORS);
+	if (km->nerrors) {
+		set_flash(ui, " keymap: %s%s", km->errors[0],
+			  km->nerrors > 1 ? " (and more: see the log)" : " (the other lines loaded)");
+		ui->flash_for_ms = 20000;
+	}
+	log_info("keymap: %s, %d bindings", km->sources, km->n);
 	return 0;
 }
 
@@ -927,6 +1387,16 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		ui_close(ui);
 		return -1;
 	}
+	snprintf(ui->layout_spec, sizeof ui->layout_spec, "%s", o->layout ? o->layout : LAYOUT_DEFAULT);
+	snprintf(ui->layout_wide_spec, sizeof ui->layout_wide_spec, "%s", o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE);
+	cmd_clear();
+	if (ui_register_commands(ui) < 0 || load_keymaps(ui, o) < 0) {
+		snprintf(err, errlen, "out of memory");
+		ui_close(ui);
+		return -1;
+	}
+	/* The wall: operator actions do not exist (no key, command or help line). */
+	cmd_set_readonly(o->wall);
 	if (layout_parse(o->layout ? o->layout : LAYOUT_DEFAULT, pane_names, UI_NPANES, &ui->layout, err, errlen) < 0 ||
 	    layout_parse(o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE, pane_names, UI_NPANES, &ui->layout_wide,
 			 err, errlen) < 0) {
@@ -979,6 +1449,9 @@ void ui_close(struct ui *ui)
 	if (ui->wall.cls && ui->wall.cls->fini)
 		ui->wall.cls->fini(&ui->wall);
 	details_close(ui->details);
+	help_close(ui);
+	free(ui->km);
+	cmd_clear();
 	sqlite3_finalize(ui->q_latest_action);
 	sqlite3_finalize(ui->q_last_update);
 	json_decref(ui->act_args);

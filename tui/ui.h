@@ -24,6 +24,8 @@ struct ui_opts {
 	 * the views follow the file, actions are refused. */
 	int follower;
 	int writer_pid;
+	const char *keymap;      /* preset name or keymap file; NULL = "default" */
+	const char *keys_file;   /* the user keymap; NULL = $XDG_CONFIG_HOME/soctop/keys if it exists */
 };
 
 struct ui;
@@ -32,6 +34,10 @@ struct ui;
 int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui_opts *o, char *err, size_t errlen);
 /* Run until quit. Returns the exit status (0 quit, 1 terminal lost). */
 int ui_run(struct ui *ui);
+/* Register soctop's own commands (tui/command.h) for ui: ui_open does it;
+ * tests call it with NULL to check keymaps against the real commands
+ * (which must then not be run). 0 or -1. */
+int ui_register_commands(struct ui *ui);
 /* Restore the terminal exactly and free. Safe to call twice. */
 void ui_close(struct ui *ui);
 

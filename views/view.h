@@ -47,11 +47,26 @@ struct view_class {
 	void (*fini)(struct view *v);
 	/* Draw inside r (the title bar is r's first line). */
 	void (*draw)(struct view *v, const struct rect *r, int focused);
-	/* A key (ncurses code); 1 when the view used it. */
+	/* A command, one of VIEW_CMD_* below; 1 when the view used it. */
 	int (*key)(struct view *v, int key);
 	/* The selected row; 1 when there is one, 0 when the pane is empty. */
 	int (*selected)(struct view *v, struct view_sel *out);
 };
+
+/* What key() receives. The keymap (tui/keymap.h) turns the operator's
+ * keys into commands, and tui/ui.c hands a view these codes: movement as
+ * the ncurses key it used to be, the panes' own commands as the letter they
+ * had. A view never sees a raw key, so rebinding and unbinding work. */
+#define VIEW_CMD_DOWN KEY_DOWN
+#define VIEW_CMD_UP KEY_UP
+#define VIEW_CMD_PAGE_DOWN KEY_NPAGE
+#define VIEW_CMD_PAGE_UP KEY_PPAGE
+#define VIEW_CMD_TOP KEY_HOME
+#define VIEW_CMD_BOTTOM KEY_END
+#define VIEW_CMD_SORT 's'         /* tickets: the next sort order */
+#define VIEW_CMD_SORT_REVERSE 'S' /* tickets: reverse it */
+#define VIEW_CMD_PREV_ITEM '['    /* drills: the previous drill */
+#define VIEW_CMD_NEXT_ITEM ']'    /* drills: the next drill */
 
 struct view {
 	const struct view_class *cls;

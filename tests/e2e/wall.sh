@@ -1,8 +1,9 @@
 #!/bin/sh
 # End to end: wall mode. soctop --wall against the sim with the room's
 # ceiling at GREEN (the default): the header says read-only; no key but q
-# and Ctrl-L does anything (every action key, reconnect, Enter, Tab, zoom:
-# no prompt, no flash, nothing queued, nothing logged); the list draws no
+# Ctrl-L and ? do anything (every action key, reconnect, Enter, Tab, zoom,
+# : and /: no prompt, no flash, nothing queued, nothing logged), and help
+# says the wall is read-only and lists no action; the list draws no
 # item above GREEN and the withheld count matches the cache; the sim
 # stopped with SIGSTOP brings a banner naming the backend and since when,
 # and STALE on its counters; SIGCONT takes them away by itself. Then the
@@ -38,7 +39,7 @@ fi
 pass "withheld: $held above TLP:GREEN (cache agrees); only CLEAR/GREEN rows drawn"
 
 # every key that does something elsewhere
-for k in a c e o u n v r s S '[' ']' z j k g G Space Enter Tab BTab Escape ':' '/' '?' Down PgDn; do
+for k in a c e o u n v r s S '[' ']' z j k g G Space Enter Tab BTab Escape ':' '/' Down PgDn; do
 	keys "$k"
 done
 keys a y
@@ -49,6 +50,13 @@ screen_has "WALL  read-only" || { screen >&2; fail "the wall went away after key
 [ "$(outbox_count)" = 0 ] || fail "an action was queued in wall mode"
 grep -E -q "queued as|reconnect" "$T/soctop.log" && fail "the log shows an action or reconnect in wall mode"
 pass "no action key has an effect (outbox empty, no prompt, nothing logged)"
+# help says so, and lists no action
+keys '?'
+wait_screen "Wall mode: read-only. Operator actions do not exist here" 5
+screen | grep -E -q 'alert\.ack|ticket\.|drill\.checkin' && { screen >&2; fail "help lists an action in wall mode"; }
+keys Escape
+wait_screen "WALL  read-only" 5
+pass "help says the wall is read-only and lists no action"
 
 # the sim stops answering: a banner names it; its counters say STALE
 kill -STOP "$SIM_PID"

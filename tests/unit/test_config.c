@@ -299,6 +299,21 @@ static void test_err_required(void **state)
 	             "[backend a] ca_file: only used with wss://");
 }
 
+static void test_keymap_keys(void **state)
+{
+	struct fx *fx = *state;
+	int rc = load(fx, "[ui]\nkeymap = vi\nkeys = /etc/soctop/keys\n");
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, fx->err);
+	assert_string_equal(fx->cfg.keymap, "vi");
+	assert_string_equal(fx->cfg.keys_file, "/etc/soctop/keys");
+	rc = load(fx, "[ui]\nkeymap = /etc/soctop/my.keys\n");
+	assert_int_equal(rc, 0);
+	assert_string_equal(fx->cfg.keymap, "/etc/soctop/my.keys");
+	expect_error(fx, "[ui]\nkeymap = nano\n", 2, "[ui] keymap: must be a preset (default, emacs, vi) or the path");
+	expect_error(fx, "[ui]\nkeys = relative/keys\n", 2, "[ui] keys: must be an absolute path");
+}
+
 static void test_err_inline_token(void **state)
 {
 	struct fx *fx = *state;
@@ -627,7 +642,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_defaults_xdg_set), T(test_defaults_xdg_unset), T(test_full_file),     T(test_lenient_layout),
 		T(test_value_forms),      T(test_err_unknown),        T(test_err_url),       T(test_err_required),
-		T(test_err_inline_token), T(test_err_values),         T(test_err_backend_names), T(test_err_syntax),
+		T(test_keymap_keys), T(test_err_inline_token), T(test_err_values),         T(test_err_backend_names), T(test_err_syntax),
 		T(test_search_order),     T(test_token_file),         T(test_token_env),     T(test_token_via_config),
 		T(test_example_loads),
 	};
