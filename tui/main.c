@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 		.rotate_s = cfg.wall_rotate_s,
 		.follower = follower,
 		.writer_pid = writer_pid,
+		.export_ceiling = cfg.export_ceiling,
 		.keymap = cfg.keymap,
 		.keys_file = cfg.keys_file,
 	};

@@ -30,6 +30,9 @@
 #include "tui/text.h"
 #include "views/common.h"
 #include "views/details.h"
+#include "views/results.h"
+#include "client/export.h"
+#include "views/filter.h"
 #include "views/fmt.h"
 #include "views/view.h"
 
@@ -72,6 +75,8 @@ struct ui {
 		struct rect r;
 	} panes[UI_NPANES];
 	struct view wall;  /* the wall mode's one view */
+	struct results *results;          /* a :search's hits, when shown */
+	int64_t since_ms, until_ms;       /* :since / :until, 0 = open */
 	struct view_backend backends[16]; /* env.backends, refreshed each frame */
 	sqlite3_stmt *q_last_update;     /* the newest cursor write */
 	int64_t last_full_ms;            /* the wall's last full repaint */
@@ -415,6 +420,10 @@ static void draw_panes(struct ui *ui, struct rect area)
 		details_draw(ui->details, &area);
 		return;
 	}
+	if (ui->results) {
+		results_draw(ui->results, &area);
+		return;
+	}
 	if (ui->zoom) {
 		struct pane *p = focused(ui);
 		p->placed = 1;
@@ -480,7 +489,9 @@ static enum cmd_ctx stream_ctx(enum proto_stream s)
 static int current_chain(struct ui *ui, enum cmd_ctx *chain, int max)
 {
 	enum cmd_ctx ctx = current_ctx(ui);
-	enum cmd_ctx item = ui->details ? stream_ctx(details_item(ui->details)->stream) : ctx;
+	enum cmd_ctx item = ui->details	  ? stream_ctx(details_item(ui->details)->stream)
+			    : ui->results ? stream_ctx(results_stream(ui->results))
+					  : ctx;
 	return keymap_chain(ctx, item, chain, max);
 }
 
@@ -938,6 +949,8 @@ static int c_focus(const struct cmd_call *c, void *arg)
 			help_close(ui);
 			details_close(ui->details);
 			ui->details = NULL;
+			results_close(ui->results);
+			ui->results = NULL;
 			return 0;
 		}
 	snprintf(c->msg, c->msglen, "focus: give a pane: alerts, tickets, vendors, drills or advisories");
@@ -982,6 +995,9 @@ static int c_back(const struct cmd_call *c, void *arg)
 	else if (ui->details) {
 		details_close(ui->details);
 		ui->details = NULL;
+	} else if (ui->results) {
+		results_close(ui->results);
+		ui->results = NULL;
 	} else
 		ui->zoom = 0;
 	return 0;
@@ -1024,6 +1040,8 @@ static int c_view(const struct cmd_call *c, void *arg)
 	} else if (ui->details) {
 		struct view_sel jump;
 		details_key(ui->details, code, &jump);
+	} else if (ui->results) {
+		results_key(ui->results, code);
 	} else {
 		struct pane *p = focused(ui);
 		p->v.cls->key(&p->v, code);
@@ -1048,6 +1066,109 @@ static int c_action(const struct cmd_call *c, void *arg)
 		return -1;
 	}
 	action_start(ui, spec, c->sel);
+	return 0;
+}
+
+/* ---- offline review: :search, :since, :until, :export ---- */
+
+static const enum proto_stream pane_streams[UI_NPANES] = {PROTO_ALERTS, PROTO_TICKETS, PROTO_VENDORS, PROTO_DRILLS,
+							  PROTO_ADVISORIES};
+
+/* A time as the / filter reads it ("2h", "2026-12-01", RFC 3339), through
+ * its parser, so both say the same. 0, or -1 with msg filled. */
+static int parse_when(const char *what, const char *arg, int64_t now, int64_t *out, char *msg, size_t n)
+{
+	char expr[FILTER_TEXT_MAX + 16], err[200];
+	static struct filter f; /* large; one command at a time */
+	snprintf(expr, sizeof expr, "%s:%s", what, arg);
+	if (strchr(arg, ' ') || filter_parse(expr, now, &f, err, sizeof err) < 0 || f.np != 1 || f.p[0].is_text) {
+		snprintf(msg, n, "%s: \"%s\" is not a time (2h, 3d, 2026-12-01, 2026-12-01T08:00)", what, arg);
+		return -1;
+	}
+	*out = f.p[0].i;
+	return 0;
+}
+
+static void describe_range(struct ui *ui, char *out, size_t n)
+{
+	char a[40] = "the start", b[40] = "now";
+	if (ui->since_ms)
+		fmt_time_full(ui->since_ms, a, sizeof a);
+	if (ui->until_ms)
+		fmt_time_full(ui->until_ms, b, sizeof b);
+	snprintf(out, n, "%s to %s", a, b);
+}
+
+static int c_since(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	int until = strcmp(c->name, "until") == 0;
+	int64_t t = 0;
+	if (c->args[0] && parse_when(c->name, c->args, ws_now_ms(), &t, c->msg, c->msglen) < 0)
+		return -1;
+	*(until ? &ui->until_ms : &ui->since_ms) = t;
+	char r[100];
+	describe_range(ui, r, sizeof r);
+	snprintf(c->msg, c->msglen, "time range of :search and :export: %s (a pane: / since:2h until:1h)", r);
+	return 0;
+}
+
+static int c_search(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	enum proto_stream s = ui->results ? results_stream(ui->results) : pane_streams[ui->focus];
+	if (!c->args[0]) {
+		snprintf(c->msg, c->msglen, "search: give words to look for");
+		return -1;
+	}
+	if (!search_stream_ok(s)) {
+		snprintf(c->msg, c->msglen, "search: focus alerts, tickets or advisories first (%s have no text index)",
+			 proto_stream_name(s));
+		return -1;
+	}
+	struct search_range range = {ui->since_ms, ui->until_ms};
+	struct results *r;
+	char err[300];
+	if (results_open(&r, &ui->env, s, c->args, &range, err, sizeof err) < 0) {
+		snprintf(c->msg, c->msglen, "search: %s", err);
+		return -1;
+	}
+	results_close(ui->results);
+	ui->results = r;
+	details_close(ui->details);
+	ui->details = NULL;
+	help_close(ui);
+	int64_t behind = cache_index_behind(ui->cache);
+	if (behind > 0)
+		snprintf(c->msg, c->msglen, "%d hits; the index is %lld rows behind (it catches up in the background)",
+			 results_count(r), (long long)behind);
+	else
+		snprintf(c->msg, c->msglen, "%d hit%s, best first (Enter: details, Esc: back, :export FILE)",
+			 results_count(r), results_count(r) == 1 ? "" : "s");
+	return 0;
+}
+
+static int c_export(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	if (!c->args[0]) {
+		snprintf(c->msg, c->msglen, "export: give a new file name (.csv for CSV, else JSON Lines)");
+		return -1;
+	}
+	struct export_filter f = {.stream = pane_streams[ui->focus], .range = {ui->since_ms, ui->until_ms}};
+	if (ui->results) { /* the search on screen is the view */
+		f.stream = results_stream(ui->results);
+		f.range = *results_range(ui->results);
+		f.search = results_text(ui->results);
+	}
+	struct export_result res;
+	char err[400];
+	if (export_run(ui->env.db, &f, ui->o.export_ceiling, c->args, &res, err, sizeof err) < 0) {
+		snprintf(c->msg, c->msglen, "%s", err);
+		return -1;
+	}
+	export_describe(&f, ui->o.export_ceiling, c->args, &res, c->msg, c->msglen);
+	log_info("%s", c->msg);
 	return 0;
 }
 
@@ -1082,6 +1203,20 @@ int ui_register_commands(struct ui *ui)
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (cmd_register_spec(&builtin[i]) < 0)
 			return -1;
+	const struct cmd_spec review[] = {
+		{"search", "WORDS", "full-text search of the focused pane's stream, best first (word* for a word's start)",
+		 0, 0, c_search, ui},
+		{"since", "[WHEN]", "start the time range of :search and :export (2h, 3d, 2026-12-01; none: open)", 0, 0,
+		 c_since, ui},
+		{"until", "[WHEN]", "end the time range of :search and :export (none: now)", 0, 0, c_since, ui},
+		{"export", "FILE",
+		 "write the search on screen, or the focused pane's rows in the range, to a new FILE (.csv or JSON "
+		 "Lines); never TLP:RED",
+		 0, 0, c_export, ui},
+	};
+	for (size_t i = 0; i < sizeof review / sizeof review[0]; i++)
+		if (cmd_register_spec(&review[i]) < 0)
+			return -1;
 	int n;
 	const struct act_spec *acts = actions_all(&n);
 	for (int i = 0; i < n; i++) {
@@ -1104,6 +1239,8 @@ static void run_command(struct ui *ui, const char *line)
 	if (ui->details) {
 		sel = *details_item(ui->details);
 		have_sel = 1;
+	} else if (ui->results) {
+		have_sel = results_selected(ui->results, &sel);
 	} else {
 		struct pane *p = focused(ui);
 		memset(&sel, 0, sizeof sel);
@@ -1449,6 +1586,7 @@ void ui_close(struct ui *ui)
 	if (ui->wall.cls && ui->wall.cls->fini)
 		ui->wall.cls->fini(&ui->wall);
 	details_close(ui->details);
+	results_close(ui->results);
 	help_close(ui);
 	free(ui->km);
 	cmd_clear();

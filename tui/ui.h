@@ -24,6 +24,7 @@ struct ui_opts {
 	 * the views follow the file, actions are refused. */
 	int follower;
 	int writer_pid;
+	int export_ceiling; /* :export writes nothing above this TLP (never RED) */
 	const char *keymap;      /* preset name or keymap file; NULL = "default" */
 	const char *keys_file;   /* the user keymap; NULL = $XDG_CONFIG_HOME/soctop/keys if it exists */
 };
