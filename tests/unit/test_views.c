@@ -717,7 +717,7 @@ static void test_panes_draw(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -751,7 +751,7 @@ static void test_panes_empty(void **state)
 {
 	struct fixture *f = *state;
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	const char *hint[] = {"No tickets in the cache yet", "No vendor contracts", "No drills in the cache yet",
 	                      "No advisories in the cache yet"};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
@@ -775,7 +775,7 @@ static void test_panes_ascii(void **state)
 	put_world(f);
 	screen_open();
 	draw_init(1);
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -804,7 +804,7 @@ static void test_pane_keys(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 
 	struct view t = {.cls = &view_tickets, .env = &env};
@@ -895,7 +895,7 @@ static void test_pane_live_updates(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 	struct view t = {.cls = &view_tickets, .env = &env};
 	assert_int_equal(t.cls->init(&t), 0);
@@ -959,7 +959,7 @@ static void test_vendor_lines(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view v = {.cls = &view_vendors, .env = &env};
 	assert_int_equal(v.cls->init(&v), 0);
 	draw_pane(&v, 24, 80, 1);
@@ -994,7 +994,7 @@ static void test_redraw_cost(void **state)
 	}
 	assert_int_equal(cache_flush(f->cache), 0);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view vs[4];
 	for (int p = 0; p < 4; p++) {
 		vs[p] = (struct view){.cls = panes[p].cls, .env = &env};
