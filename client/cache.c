@@ -808,6 +808,15 @@ static int cache_move_red_off_disk(struct cache *c)
 			goto fail;
 		moved += sqlite3_changes(c->db);
 	}
+	if (moved > 0 &&
+	    cache_exec(c,
+		       /* the search index keeps a deleted row's words until its
+			* segments merge: merge them now */
+		       "INSERT INTO main.alerts_fts (alerts_fts) VALUES ('optimize');"
+		       "INSERT INTO main.advisories_fts (advisories_fts) VALUES ('optimize');"
+		       "INSERT INTO main.tickets_fts (tickets_fts) VALUES ('optimize');",
+		       "purging TLP:RED words from the search index") < 0)
+		goto fail;
 	if (cache_exec(c, "COMMIT", "moving TLP:RED rows to memory") < 0)
 		goto fail;
 	if (moved > 0)
