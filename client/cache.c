@@ -139,9 +139,14 @@ static const char *const cache_migrations[][CACHE_MIGRATION_PARTS] = {
 	{CACHE_FTS_TABLE("", "alerts") CACHE_FTS_TABLE("", "advisories") CACHE_FTS_TABLE("", "tickets")
 	 /* how far each index has got, by arrival (rx); 0: from the start */
 	 "CREATE TABLE IF NOT EXISTS fts_state (tbl TEXT PRIMARY KEY NOT NULL, rx INTEGER NOT NULL);"
+	 /* red_on_disk = 1: the file may hold TLP:RED rows (every soctop
+	  * before version 3 stored them), so the next open without
+	  * store_red looks for them once */
+	 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value);"
+	 "INSERT OR REPLACE INTO meta (key, value) VALUES ('red_on_disk', 1);"
 	 "DELETE FROM fts_state; DELETE FROM alerts_fts; DELETE FROM advisories_fts; DELETE FROM tickets_fts;",
 	 /* the wall's counters of open critical and high alerts */
-	 "CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity, tlp) WHERE " CACHE_OPEN_ALERT ";"},
+	 "CREATE INDEX IF NOT EXISTS alerts_open ON alerts (backend, severity, tlp) WHERE " CACHE_OPEN_ALERT ";"},
 };
 
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
@@ -781,19 +786,45 @@ static int cache_attach_red(struct cache *c)
 			return -1;
 	return cache_exec(c,
 			  "CREATE INDEX red.tickets_due ON tickets (due, id);"
-			  "CREATE INDEX red.alerts_open ON alerts (severity, tlp) WHERE " CACHE_OPEN_ALERT ";"
+			  "CREATE INDEX red.alerts_open ON alerts (backend, severity, tlp) WHERE " CACHE_OPEN_ALERT ";"
 			  "CREATE TABLE red.snapshot_stage (backend TEXT NOT NULL, stream TEXT NOT NULL, "
 			  "id TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, "
 			  "PRIMARY KEY (backend, stream, id));",
 			  "creating the memory tier");
 }
 
+/* Whether the file may hold TLP:RED rows (meta red_on_disk). */
+static int cache_red_flag(struct cache *c, int *on)
+{
+	sqlite3_stmt *st;
+	*on = 1; /* no word: look */
+	if (cache_exec(c, "CREATE TABLE IF NOT EXISTS main.meta (key TEXT PRIMARY KEY NOT NULL, value)", "meta") < 0 ||
+	    cache_prepare(c, &st, "SELECT value FROM main.meta WHERE key = 'red_on_disk'") < 0)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*on = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cache_seterr(c, "cache %s: reading meta: %s", c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
 /* TLP:RED rows a configuration that allowed them left in the file move to
  * memory, and the file forgets them (secure_delete zeroes the freed
- * cells); or, now allowed, RED rows go nowhere. One transaction. */
+ * cells); or, now allowed, RED rows go nowhere. One transaction. Only
+ * when the file may hold some (a scan of every table otherwise costs the
+ * first frame most of a second on a million alerts). */
 static int cache_move_red_off_disk(struct cache *c)
 {
 	char sql[512];
+	int flag;
+	if (cache_red_flag(c, &flag) < 0)
+		return -1;
+	if (!flag)
+		return 0;
 	if (cache_exec(c, "PRAGMA main.secure_delete = ON", "PRAGMA secure_delete") < 0 ||
 	    cache_exec(c, "BEGIN IMMEDIATE", "moving TLP:RED rows to memory") < 0)
 		return -1;
@@ -817,7 +848,9 @@ static int cache_move_red_off_disk(struct cache *c)
 		       "INSERT INTO main.tickets_fts (tickets_fts) VALUES ('optimize');",
 		       "purging TLP:RED words from the search index") < 0)
 		goto fail;
-	if (cache_exec(c, "COMMIT", "moving TLP:RED rows to memory") < 0)
+	if (cache_exec(c, "INSERT OR REPLACE INTO main.meta (key, value) VALUES ('red_on_disk', 0)",
+		       "moving TLP:RED rows to memory") < 0 ||
+	    cache_exec(c, "COMMIT", "moving TLP:RED rows to memory") < 0)
 		goto fail;
 	if (moved > 0)
 		c->red_used = 1;
@@ -831,11 +864,12 @@ static int cache_init_rx(struct cache *c)
 {
 	sqlite3_stmt *st;
 	if (cache_prepare(c, &st,
-			  "SELECT max(coalesce((SELECT max(rx) FROM alerts), 0), "
-			  "coalesce((SELECT max(rx) FROM advisories), 0), "
-			  "coalesce((SELECT max(rx) FROM tickets), 0), "
-			  "coalesce((SELECT max(rx) FROM vendors), 0), "
-			  "coalesce((SELECT max(rx) FROM drills), 0))") < 0)
+			  /* main.: the TEMP views of the same names would scan */
+			  "SELECT max(coalesce((SELECT max(rx) FROM main.alerts), 0), "
+			  "coalesce((SELECT max(rx) FROM main.advisories), 0), "
+			  "coalesce((SELECT max(rx) FROM main.tickets), 0), "
+			  "coalesce((SELECT max(rx) FROM main.vendors), 0), "
+			  "coalesce((SELECT max(rx) FROM main.drills), 0))") < 0)
 		return -1;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -1048,7 +1082,11 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 	if (!c->follower) {
 		/* A snapshot cannot continue across a restart. */
 		if (cache_exec(c, "DELETE FROM main.snapshot_stage", "clearing an old snapshot stage") < 0 ||
-		    (!opts->red_on_disk && cache_move_red_off_disk(c) < 0))
+		    (!opts->red_on_disk && cache_move_red_off_disk(c) < 0) ||
+		    (opts->red_on_disk && cache_exec(c,
+						     "INSERT OR REPLACE INTO main.meta (key, value) "
+						     "VALUES ('red_on_disk', 1)",
+						     "noting that RED rows may be stored") < 0))
 			goto fail;
 		cache_checkpointer_start(c);
 	}

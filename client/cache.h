@@ -27,8 +27,9 @@
  *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
  *     the entity row's rowid (client/search.h): deletes leave by trigger,
  *     new and changed rows are indexed by cache_index_step; fts_state(tbl,
- *     rx) says how far each index has got;
- *     and the partial index alerts_open (severity, tlp) WHERE severity >= 3
+ *     rx) says how far each index has got; meta(key, value): red_on_disk = 1
+ *     while the file may hold TLP:RED rows;
+ *     and the partial index alerts_open (backend, severity, tlp) WHERE severity >= 3
  *     AND status IS NOT 'closed' for the wall's counters
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
