@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	draw_init(0, DRAW_THEME_DEFAULT, -1);
-	struct view_env env = {cache_db(c), (int64_t)time(NULL) * 1000};
+	struct view_env env = {.db = cache_db(c), .now_ms = (int64_t)time(NULL) * 1000};
 	const struct view_class *cls[] = {&view_alerts, &view_tickets, &view_vendors, &view_drills, &view_advisories};
 	const char *names[] = {"alerts", "tickets", "vendors", "drills", "advisories"};
 	struct view v[5];

@@ -34,6 +34,12 @@ struct config {
 	int ascii;                 /* [ui] ascii = auto|yes|no: -1 auto (default), 0, 1 */
 	char layout[200];          /* [ui] layout: panes below 160 columns (tui/layout.h) */
 	char layout_wide[200];     /* [ui] layout_wide: from 160 columns */
+	int store_red;             /* [cache] store_red = yes: TLP:RED rows on disk too; default no */
+	int retain_days;           /* [cache] retain_days, 1..36500, default 90: --purge drops older */
+	int export_ceiling;        /* [cache] export_ceiling: highest TLP exported, default AMBER; never RED */
+	int wall;                  /* [ui] mode = wall (or --wall) */
+	int wall_tlp_ceiling;      /* [ui] wall_tlp_ceiling: highest TLP drawn on the wall, default GREEN */
+	int wall_rotate_s;         /* [ui] wall_rotate: seconds per wall layout, 0 = no rotation (default) */
 	char keymap[PATH_MAX];     /* [ui] keymap: a preset (default, vi, emacs) or a file; default "default" */
 	char keys_file[PATH_MAX];  /* [ui] keys: the user keymap; "" = $XDG_CONFIG_HOME/soctop/keys */
 	int theme;                 /* [ui] theme: enum draw_theme; default, light, high-contrast */

@@ -5,7 +5,9 @@
 # look: BENCH_ALERTS (in-process ingest, default 300000), BENCH_RATES (network
 # ingest offered by soctop-sim, default "40000 50000 60000" a second, each for
 # BENCH_NET_S seconds, default 10), BENCH_RSS_ALERTS (default 1000000),
-# BENCH_IDLE_S (default 10).
+# BENCH_IDLE_S (default 10), BENCH_HISTORY_ALERTS (search and time ranges,
+# default 1000000), BENCH_WALL_RATE and BENCH_WALL_S (the wall's day,
+# default 5000 events/s for 173 s: 24 h at 10 events/s).
 set -u
 B=${SOCTOP_BUILD:-build}
 case $B in /*) ;; *) B="$PWD/$B" ;; esac
@@ -34,6 +36,10 @@ echo
 
 # 1. In-process ingest: baseline loop vs soctop's decode+validate+cache path.
 "$B/bench/ingest" "$N"
+echo
+
+# 1a. Offline review: full-text search and time-range queries.
+"$B/bench/history" "${BENCH_HISTORY_ALERTS:-1000000}"
 echo
 
 # 1b. First frame and redraw cost with a large cache.
@@ -117,4 +123,33 @@ n=$(db 'SELECT count(*) FROM alerts')
 echo "memory: after $n alerts ingested (cache file $(du -m "$T/state/cache.db" | cut -f1) MB, WAL $(du -m "$T/state/cache.db-wal" 2>/dev/null | cut -f1) MB):"
 echo "  soctop RSS $(rss_kb "$P") kB, peak $(awk '/^VmHWM/ {print $2}' "/proc/$P/status") kB"
 quit_soctop
+stop_sim
+echo
+
+# 5. The wall for a day: soctop --wall at 200x60 with the sim offering
+# BENCH_WALL_RATE events a second for BENCH_WALL_S seconds (default 24 hours
+# of 10 events a second, compressed 500 times); RSS sampled 12 times.
+WALL_RATE=${BENCH_WALL_RATE:-5000}
+WALL_S=${BENCH_WALL_S:-173}
+rm -rf "$T/state"
+start_sim --seed 4 --rate "$WALL_RATE" --max-events $((WALL_RATE * WALL_S)) --window 1000 --heartbeat 2
+write_config
+run_soctop 200 60 --wall
+wait_for 10 soctop_pid || fail "soctop did not start"
+P=$(soctop_pid)
+wait_screen "WALL" 10
+echo "wall mode for a simulated day: $WALL_RATE events/s offered for $WALL_S s ($((WALL_RATE * WALL_S)) events), 200x60:"
+samples=""
+i=0
+while [ $i -lt 12 ]; do
+	sleep $((WALL_S / 12))
+	i=$((i + 1))
+	samples="$samples $(rss_kb "$P")"
+done
+first=$(echo "$samples" | awk '{print $1}')
+last=$(echo "$samples" | awk '{print $NF}')
+echo "  RSS kB every $((WALL_S / 12)) s:$samples"
+echo "  from the 1st sample to the last: $(calc '%+.1f' "($last - $first) / 1024") MB; $(db 'SELECT count(*) FROM alerts') alerts cached"
+quit_soctop
+grep -o 'frames drawn.*' "$T/soctop.log" | tail -1 | sed 's/^/    redraws: /'
 stop_sim

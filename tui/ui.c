@@ -31,6 +31,9 @@
 #include "tui/text.h"
 #include "views/common.h"
 #include "views/details.h"
+#include "views/results.h"
+#include "client/export.h"
+#include "views/filter.h"
 #include "views/fmt.h"
 #include "views/rows.h"
 #include "views/view.h"
@@ -65,7 +68,7 @@ struct ui {
 	int empty_reads; /* input wake-ups in a row that gave no key */
 	sqlite3_stmt *q_latest_action; /* the message line's newest action */
 	sqlite3_stmt *q_crit;          /* the newest recent critical alert, for the bell */
-	int64_t crit_seen;             /* its rowid when last looked at */
+	int64_t crit_seen;             /* its rx (arrival) when last looked at */
 	int bell_pending;
 	int64_t bell_ms;               /* the last ring */
 	uint64_t bells;
@@ -83,6 +86,12 @@ struct ui {
 		int placed; /* drawn in the current frame */
 		struct rect r;
 	} panes[UI_NPANES];
+	struct view wall;  /* the wall mode's one view */
+	struct results *results;          /* a :search's hits, when shown */
+	int64_t since_ms, until_ms;       /* :since / :until, 0 = open */
+	struct view_backend backends[16]; /* env.backends, refreshed each frame */
+	sqlite3_stmt *q_last_update;     /* the newest cursor write */
+	int64_t last_full_ms;            /* the wall's last full repaint */
 	int focus; /* index into panes */
 	int zoom;
 	struct layout layout, layout_wide;
@@ -196,8 +205,44 @@ static void draw_status(struct ui *ui, int y, int w)
 	int x = 0;
 	int64_t now = ws_now_ms();
 
-	if (ui->o.offline || ws_count(ui->ws) == 0) {
-		x += draw_label(y, x, w - x, st | A_BOLD, ui->o.offline ? _(" OFFLINE (cache only) ") : _(" no backends configured "));
+	/* Reachable: live, or trying (a first connection, a reconnect). */
+	int live = 0;
+	for (int i = 0; i < ws_count(ui->ws); i++) {
+		struct ws_backend_info bi;
+		ws_backend_get(ui->ws, i, &bi);
+		live |= bi.state == WS_LIVE || bi.state == WS_CONNECTING;
+	}
+	if (ui->o.follower) {
+		snprintf(part, sizeof part, _(" READ-ONLY: soctop pid %d writes this cache "), ui->o.writer_pid);
+		x += draw_label(y, x, w - x, st | A_BOLD, part);
+	}
+	if (ui->o.offline || ws_count(ui->ws) == 0 || !live) {
+		/* Every backend unreachable: say so, with the time of the last
+		 * update the cache holds. */
+		char when[40] = "never";
+		int64_t last = 0;
+		for (int i = 0; i < ws_count(ui->ws); i++) {
+			struct ws_backend_info bi;
+			ws_backend_get(ui->ws, i, &bi);
+			if (bi.last_msg_ms > last)
+				last = bi.last_msg_ms;
+		}
+		if (!last && ui->q_last_update) {
+			if (sqlite3_step(ui->q_last_update) == SQLITE_ROW)
+				last = sqlite3_column_int64(ui->q_last_update, 0);
+			sqlite3_reset(ui->q_last_update);
+		}
+		if (last > 0)
+			fmt_time_short(last, now, when, sizeof when);
+		if (ui->o.follower)
+			snprintf(part, sizeof part, _(" last update %s "), when);
+		else if (ui->o.offline)
+			snprintf(part, sizeof part, _(" OFFLINE (cache only), last update %s "), when);
+		else if (ws_count(ui->ws) == 0)
+			snprintf(part, sizeof part, "%s", _(" no backends configured "));
+		else
+			snprintf(part, sizeof part, _(" OFFLINE, last update %s "), when);
+		x += draw_label(y, x, w - x, st | A_BOLD, part);
 	}
 	for (int i = 0; i < ws_count(ui->ws) && x < w; i++) {
 		struct ws_backend_info bi;
@@ -411,6 +456,10 @@ static void draw_panes(struct ui *ui, struct rect area)
 		details_draw(ui->details, &area);
 		return;
 	}
+	if (ui->results) {
+		results_draw(ui->results, &area);
+		return;
+	}
 	if (ui->zoom) {
 		struct pane *p = focused(ui);
 		p->placed = 1;
@@ -476,7 +525,9 @@ static enum cmd_ctx stream_ctx(enum proto_stream s)
 static int current_chain(struct ui *ui, enum cmd_ctx *chain, int max)
 {
 	enum cmd_ctx ctx = current_ctx(ui);
-	enum cmd_ctx item = ui->details ? stream_ctx(details_item(ui->details)->stream) : ctx;
+	enum cmd_ctx item = ui->details	  ? stream_ctx(details_item(ui->details)->stream)
+			    : ui->results ? stream_ctx(results_stream(ui->results))
+					  : ctx;
 	return keymap_chain(ctx, item, chain, max);
 }
 
@@ -520,8 +571,23 @@ static void draw_frame(struct ui *ui)
 		ui->full = 0;
 	}
 	erase();
+	ui->env.nbackends = 0;
+	for (int i = 0; i < ws_count(ui->ws) && i < (int)(sizeof ui->backends / sizeof ui->backends[0]); i++) {
+		struct ws_backend_info bi;
+		ws_backend_get(ui->ws, i, &bi);
+		ui->backends[i] = (struct view_backend){.name = bi.name, .state = ws_state_name(bi.state),
+							.live = bi.state == WS_LIVE, .last_ms = bi.last_msg_ms};
+		ui->env.nbackends = i + 1;
+	}
 	if (h < 6 || w < 30) {
 		draw_text(0, 0, w, draw_attr(ROLE_WARN), "soctop: terminal too small (30x6 at least)");
+	} else if (ui->o.wall) {
+		struct rect area = {0, 0, h - 1, w};
+		if (ui->help)
+			help_draw(ui->help, &area);
+		else
+			ui->wall.cls->draw(&ui->wall, &area, 0);
+		draw_status(ui, h - 1, w);
 	} else {
 		attr_t hattr = draw_attr(ROLE_TITLE);
 		draw_fill(0, 0, w, hattr);
@@ -582,6 +648,10 @@ static void maybe_draw(struct ui *ui)
 }
 
 static void check_bell(struct ui *ui);
+/* The wall repaints everything this often: whatever else wrote to the
+ * terminal (a wall(1) message, a kernel console line) heals. */
+#define UI_WALL_REPAINT_MS (3 * 60 * 1000)
+#define UI_WALL_FRAME_MS 500
 
 static void clock_timer(void *arg)
 {
@@ -589,6 +659,10 @@ static void clock_timer(void *arg)
 	mark_dirty(ui);
 	if (ui->bell_pending)
 		check_bell(ui);
+	if (ui->o.wall && mono_ms() - ui->last_full_ms >= UI_WALL_REPAINT_MS) {
+		ui->full = 1;
+		ui->last_full_ms = mono_ms();
+	}
 	int64_t now = ws_now_ms();
 	int64_t period = ui->o.low_bandwidth ? 60000 : 1000;
 	ws_timer(ui->ws, TIMER_CLOCK, period - now % period + 5, clock_timer, ui);
@@ -596,8 +670,8 @@ static void clock_timer(void *arg)
 
 /* A new critical alert rings the bell (or flashes the screen), at most once
  * every alert_bell_interval seconds; alerts arriving in between ring once
- * when the interval is over. "New" is a row inserted since the last look
- * (upserts keep their rowid) whose own time is recent (not a backfill). */
+ * when the interval is over. "New" is a critical alert still in status new,
+ * written since the last look, whose own time is recent (not a backfill). */
 static void check_bell(struct ui *ui)
 {
 	sqlite3_stmt *q = ui->q_crit;
@@ -852,9 +926,17 @@ static int help_open(struct ui *ui, char *msg, size_t n)
 		snprintf(msg, n, "out of memory");
 		return -1;
 	}
-	const char *where = ctx == CTX_DETAILS ? _("the details screen") : _(pane_classes[ui->focus]->title);
+	const char *where = ui->o.wall ? _("the wall") : ctx == CTX_DETAILS ? _("the details screen")
+									     : _(pane_classes[ui->focus]->title);
 	snprintf(h->title, sizeof h->title, _(" Help: keys of %s  (keymap: %s) "), where, ui->km->sources);
-	keymap_help(ui->km, chain, nc, help_emit, h);
+	if (ui->o.wall) {
+		help_emit(_("Wall mode: read-only. Operator actions do not exist here: no key, command or"), 1, h);
+		help_emit(_("click reaches them. Only quit, redraw and help (q, Ctrl-L, ? by default) work."), 1, h);
+	}
+	if (ui->o.follower)
+		help_emit(_("Read-only: another soctop writes this cache; actions are refused here."), 1, h);
+	if (!ui->o.wall) /* the wall's three keys are all said above */
+		keymap_help(ui->km, chain, nc, help_emit, h);
 	help_close(ui);
 	ui->help = h;
 	return 0;
@@ -948,6 +1030,8 @@ static int c_focus(const struct cmd_call *c, void *arg)
 			help_close(ui);
 			details_close(ui->details);
 			ui->details = NULL;
+			results_close(ui->results);
+			ui->results = NULL;
 			return 0;
 		}
 	snprintf(c->msg, c->msglen, "focus: give a pane: alerts, tickets, vendors, drills or advisories");
@@ -1044,6 +1128,9 @@ static int c_back(const struct cmd_call *c, void *arg)
 	else if (ui->details) {
 		details_close(ui->details);
 		ui->details = NULL;
+	} else if (ui->results) {
+		results_close(ui->results);
+		ui->results = NULL;
 	} else if (filter_active(&ui->panes[ui->focus].v.filter))
 		return apply_filter(ui, ui->focus, "", c->msg, c->msglen);
 	else
@@ -1103,6 +1190,8 @@ static int c_view(const struct cmd_call *c, void *arg)
 	} else if (ui->details) {
 		struct view_sel jump;
 		details_key(ui->details, code, &jump);
+	} else if (ui->results) {
+		results_key(ui->results, code);
 	} else {
 		struct pane *p = focused(ui);
 		p->v.cls->key(&p->v, code);
@@ -1121,7 +1210,115 @@ static int c_action(const struct cmd_call *c, void *arg)
 		snprintf(c->msg, c->msglen, "%s: select %s first", spec->op, proto_stream_name(spec->stream));
 		return -1;
 	}
+	if (ui->o.follower) {
+		snprintf(c->msg, c->msglen, "%s: read-only here; soctop pid %d writes this cache, act there", spec->op,
+			 ui->o.writer_pid);
+		return -1;
+	}
 	action_start(ui, spec, c->sel);
+	return 0;
+}
+
+/* ---- offline review: :search, :since, :until, :export ---- */
+
+static const enum proto_stream pane_streams[UI_NPANES] = {PROTO_ALERTS, PROTO_TICKETS, PROTO_VENDORS, PROTO_DRILLS,
+							  PROTO_ADVISORIES};
+
+/* A time as the / filter reads it ("2h", "2026-12-01", RFC 3339), through
+ * its parser, so both say the same. 0, or -1 with msg filled. */
+static int parse_when(const char *what, const char *arg, int64_t now, int64_t *out, char *msg, size_t n)
+{
+	char expr[FILTER_TEXT_MAX + 16], err[200];
+	static struct filter f; /* large; one command at a time */
+	snprintf(expr, sizeof expr, "%s:%s", what, arg);
+	if (strchr(arg, ' ') || filter_parse(expr, now, &f, err, sizeof err) < 0 || f.np != 1 || f.p[0].is_text) {
+		snprintf(msg, n, "%s: \"%s\" is not a time (2h, 3d, 2026-12-01, 2026-12-01T08:00)", what, arg);
+		return -1;
+	}
+	*out = f.p[0].i;
+	return 0;
+}
+
+static void describe_range(struct ui *ui, char *out, size_t n)
+{
+	char a[40] = "the start", b[40] = "now";
+	if (ui->since_ms)
+		fmt_time_full(ui->since_ms, a, sizeof a);
+	if (ui->until_ms)
+		fmt_time_full(ui->until_ms, b, sizeof b);
+	snprintf(out, n, "%s to %s", a, b);
+}
+
+static int c_since(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	int until = strcmp(c->name, "until") == 0;
+	int64_t t = 0;
+	if (c->args[0] && parse_when(c->name, c->args, ws_now_ms(), &t, c->msg, c->msglen) < 0)
+		return -1;
+	*(until ? &ui->until_ms : &ui->since_ms) = t;
+	char r[100];
+	describe_range(ui, r, sizeof r);
+	snprintf(c->msg, c->msglen, "time range of :search and :export: %s (a pane: / since:2h until:1h)", r);
+	return 0;
+}
+
+static int c_search(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	enum proto_stream s = ui->results ? results_stream(ui->results) : pane_streams[ui->focus];
+	if (!c->args[0]) {
+		snprintf(c->msg, c->msglen, "search: give words to look for");
+		return -1;
+	}
+	if (!search_stream_ok(s)) {
+		snprintf(c->msg, c->msglen, "search: focus alerts, tickets or advisories first (%s have no text index)",
+			 proto_stream_name(s));
+		return -1;
+	}
+	struct search_range range = {ui->since_ms, ui->until_ms};
+	struct results *r;
+	char err[300];
+	if (results_open(&r, &ui->env, s, c->args, &range, err, sizeof err) < 0) {
+		snprintf(c->msg, c->msglen, "search: %s", err);
+		return -1;
+	}
+	results_close(ui->results);
+	ui->results = r;
+	details_close(ui->details);
+	ui->details = NULL;
+	help_close(ui);
+	int64_t behind = cache_index_behind(ui->cache);
+	if (behind > 0)
+		snprintf(c->msg, c->msglen, "%d hits; the index is %lld rows behind (it catches up in the background)",
+			 results_count(r), (long long)behind);
+	else
+		snprintf(c->msg, c->msglen, "%d hit%s, best first (Enter: details, Esc: back, :export FILE)",
+			 results_count(r), results_count(r) == 1 ? "" : "s");
+	return 0;
+}
+
+static int c_export(const struct cmd_call *c, void *arg)
+{
+	struct ui *ui = arg;
+	if (!c->args[0]) {
+		snprintf(c->msg, c->msglen, "export: give a new file name (.csv for CSV, else JSON Lines)");
+		return -1;
+	}
+	struct export_filter f = {.stream = pane_streams[ui->focus], .range = {ui->since_ms, ui->until_ms}};
+	if (ui->results) { /* the search on screen is the view */
+		f.stream = results_stream(ui->results);
+		f.range = *results_range(ui->results);
+		f.search = results_text(ui->results);
+	}
+	struct export_result res;
+	char err[400];
+	if (export_run(ui->env.db, &f, ui->o.export_ceiling, c->args, &res, err, sizeof err) < 0) {
+		snprintf(c->msg, c->msglen, "%s", err);
+		return -1;
+	}
+	export_describe(&f, ui->o.export_ceiling, c->args, &res, c->msg, c->msglen);
+	log_info("%s", c->msg);
 	return 0;
 }
 
@@ -1160,6 +1357,20 @@ int ui_register_commands(struct ui *ui)
 	for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
 		if (cmd_register_spec(&builtin[i]) < 0)
 			return -1;
+	const struct cmd_spec review[] = {
+		{"search", "WORDS", "full-text search of the focused pane's stream, best first (word* for a word's start)",
+		 0, 0, c_search, ui},
+		{"since", "[WHEN]", "start the time range of :search and :export (2h, 3d, 2026-12-01; none: open)", 0, 0,
+		 c_since, ui},
+		{"until", "[WHEN]", "end the time range of :search and :export (none: now)", 0, 0, c_since, ui},
+		{"export", "FILE",
+		 "write the search on screen, or the focused pane's rows in the range, to a new FILE (.csv or JSON "
+		 "Lines); never TLP:RED",
+		 0, 0, c_export, ui},
+	};
+	for (size_t i = 0; i < sizeof review / sizeof review[0]; i++)
+		if (cmd_register_spec(&review[i]) < 0)
+			return -1;
 	int n;
 	const struct act_spec *acts = actions_all(&n);
 	for (int i = 0; i < n; i++) {
@@ -1182,6 +1393,8 @@ static void run_command(struct ui *ui, const char *line)
 	if (ui->details) {
 		sel = *details_item(ui->details);
 		have_sel = 1;
+	} else if (ui->results) {
+		have_sel = results_selected(ui->results, &sel);
 	} else {
 		struct pane *p = focused(ui);
 		memset(&sel, 0, sizeof sel);
@@ -1263,6 +1476,23 @@ static void handle_mouse(struct ui *ui)
 		p->v.cls->click(&p->v, line);
 }
 
+/* The wall is read-only and nobody works at it: outbound commands are
+ * absent (cmd_set_readonly), and of the rest only quitting, repainting and
+ * help (with its scrolling) do anything. No prompt, no pane, no reconnect. */
+static int wall_allows(const struct ui *ui, const char *line)
+{
+	static const char *const always[] = {"quit", "redraw", "help", "back"};
+	static const char *const in_help[] = {"down", "up", "page-down", "page-up", "top", "bottom"};
+	size_t n = strcspn(line, " ");
+	for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+		if (strlen(always[i]) == n && strncmp(line, always[i], n) == 0)
+			return 1;
+	for (size_t i = 0; ui->help && i < sizeof in_help / sizeof in_help[0]; i++)
+		if (strlen(in_help[i]) == n && strncmp(line, in_help[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 static void handle_key(struct ui *ui, wint_t ch, int is_key)
 {
 	if (is_key && ch == KEY_RESIZE) {
@@ -1287,7 +1517,7 @@ static void handle_key(struct ui *ui, wint_t ch, int is_key)
 	enum cmd_ctx chain[4];
 	int nc = current_chain(ui, chain, 4);
 	const char *line = keymap_lookup(ui->km, chain, nc, keymap_code((unsigned)ch, is_key));
-	if (line)
+	if (line && (!ui->o.wall || wall_allows(ui, line)))
 		run_command(ui, line);
 }
 
@@ -1406,8 +1636,14 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	ui->ws = ws;
 	ui->cache = cache;
 	ui->o = *o;
+	/* Nobody works at the wall: no click may reach anything there. */
+	if (o->wall)
+		ui->o.mouse = 0;
 	ui->sigfd = -1;
 	ui->min_frame_ms = 1000 / (o->refresh_hz > 0 ? o->refresh_hz : 20);
+	/* The wall reads the cache once a second: more frames show nothing new. */
+	if (o->wall && ui->min_frame_ms < UI_WALL_FRAME_MS)
+		ui->min_frame_ms = UI_WALL_FRAME_MS;
 	if (o->low_bandwidth)
 		ui->min_frame_ms = UI_LOW_BANDWIDTH_FRAME_MS;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -1440,7 +1676,7 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		return -1;
 	}
 	set_term(ui->scr);
-	capture_restore(o->mouse); /* a crash must turn mouse reporting off too */
+	capture_restore(ui->o.mouse); /* a crash must turn mouse reporting off too */
 	signal(SIGSEGV, fatal_signal);
 	signal(SIGBUS, fatal_signal);
 	signal(SIGFPE, fatal_signal);
@@ -1455,13 +1691,31 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	draw_init(pick_ascii(o->ascii), o->theme, o->colors);
-	if (o->mouse) {
+	if (ui->o.mouse) {
 		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0); /* a press is a click: no waiting for the release */
 	}
 
 	ui->env.db = cache_db(cache);
 	ui->env.now_ms = ws_now_ms();
+	ui->env.backends = ui->backends;
+	ui->env.tlp_ceiling = o->tlp_ceiling;
+	ui->env.rotate_s = o->rotate_s;
+	if (o->wall) {
+		ui->wall.cls = &view_wall;
+		ui->wall.env = &ui->env;
+		if (view_wall.init(&ui->wall) < 0) {
+			snprintf(err, errlen, "wall: %s", sqlite3_errmsg(cache_db(cache)));
+			ui_close(ui);
+			return -1;
+		}
+	}
+	if (sqlite3_prepare_v3(ui->env.db, "SELECT max(updated) FROM cursors", -1, SQLITE_PREPARE_PERSISTENT,
+			       &ui->q_last_update, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "reading the cursors: %s", sqlite3_errmsg(ui->env.db));
+		ui_close(ui);
+		return -1;
+	}
 	for (int i = 0; i < UI_NPANES; i++) {
 		ui->panes[i].v.cls = pane_classes[i];
 		ui->panes[i].v.env = &ui->env;
@@ -1490,20 +1744,24 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 	}
 	if (o->alert_bell) {
 		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(ui->env.db, "SELECT coalesce(max(rowid), 0) FROM alerts WHERE severity = 4", -1, &st,
-				       NULL) == SQLITE_OK &&
+		/* alerts is a view over the file and the TLP:RED memory tier
+		 * (client/cache.h): no rowid; rx numbers every write, and its
+		 * stamp is the newest one. Those cached already do not ring. */
+		if (sqlite3_prepare_v2(ui->env.db, "SELECT rx FROM alerts_stamp", -1, &st, NULL) == SQLITE_OK &&
 		    sqlite3_step(st) == SQLITE_ROW)
-			ui->crit_seen = sqlite3_column_int64(st, 0); /* those cached already do not ring */
+			ui->crit_seen = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (sqlite3_prepare_v3(ui->env.db,
-				       "SELECT rowid, id FROM alerts WHERE severity = 4 AND time > ?1 ORDER BY rowid DESC "
-				       "LIMIT 1",
+				       "SELECT rx, id FROM alerts WHERE severity = 4 AND status = 'new' AND time > ?1 "
+				       "ORDER BY rx DESC LIMIT 1",
 				       -1, SQLITE_PREPARE_PERSISTENT, &ui->q_crit, NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "reading the alerts: %s", sqlite3_errmsg(ui->env.db));
 			ui_close(ui);
 			return -1;
 		}
 	}
+	/* The wall: operator actions do not exist (no key, command or help line). */
+	cmd_set_readonly(o->wall);
 	if (layout_parse(o->layout ? o->layout : LAYOUT_DEFAULT, pane_names, UI_NPANES, &ui->layout, err, errlen) < 0 ||
 	    layout_parse(o->layout_wide ? o->layout_wide : LAYOUT_DEFAULT_WIDE, pane_names, UI_NPANES, &ui->layout_wide,
 			 err, errlen) < 0) {
@@ -1557,12 +1815,16 @@ void ui_close(struct ui *ui)
 	for (int i = 0; i < UI_NPANES; i++)
 		if (ui->panes[i].v.cls && ui->panes[i].v.cls->fini)
 			ui->panes[i].v.cls->fini(&ui->panes[i].v);
+	if (ui->wall.cls && ui->wall.cls->fini)
+		ui->wall.cls->fini(&ui->wall);
 	details_close(ui->details);
+	results_close(ui->results);
 	help_close(ui);
 	free(ui->km);
 	cmd_clear();
 	sqlite3_finalize(ui->q_latest_action);
 	sqlite3_finalize(ui->q_crit);
+	sqlite3_finalize(ui->q_last_update);
 	json_decref(ui->act_args);
 	if (ui->scr) {
 		mousemask(0, NULL); /* the terminal's mouse reporting off again */

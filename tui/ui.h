@@ -15,6 +15,16 @@ struct ui_opts {
 	const char *cache_path;  /* shown in the status bar */
 	const char *layout;      /* tui/layout.h spec; NULL = default */
 	const char *layout_wide;
+	/* The wall (views/wall.c): read-only, no actions exist; items above
+	 * tlp_ceiling are never drawn; layouts rotate every rotate_s (0 off). */
+	int wall;
+	int tlp_ceiling;
+	int rotate_s;
+	/* Another soctop (this pid, 0 unknown) writes the cache: read only,
+	 * the views follow the file, actions are refused. */
+	int follower;
+	int writer_pid;
+	int export_ceiling; /* :export writes nothing above this TLP (never RED) */
 	const char *keymap;      /* preset name or keymap file; NULL = "default" */
 	const char *keys_file;   /* the user keymap; NULL = $XDG_CONFIG_HOME/soctop/keys if it exists */
 	int theme;               /* enum draw_theme */

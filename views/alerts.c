@@ -62,7 +62,7 @@ static int alerts_init(struct view *v)
 	v->priv = a;
 	sqlite3 *db = v->env->db;
 	if (pager_init(&a->pg, db, "alerts", ROW_COLS, read_row, a) ||
-	    view_prepare(db, "SELECT count(*) FROM alerts", &a->q_total))
+	    view_prepare(db, "SELECT n FROM alerts_stamp", &a->q_total))
 		return -1;
 	return 0;
 }

@@ -44,10 +44,15 @@ int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *val
 
 int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st)
 {
-	char buf[FILTER_SQL_MAX + 1024];
+	enum { MAX_WHERE = 2 }; /* one per tier of the cache at most */
+	char buf[MAX_WHERE * FILTER_SQL_MAX + 2048];
 	const char *where = f && filter_active(f) ? f->sql : "1";
+	const char *vals[MAX_WHERE] = {where, where};
+	int nv = 0;
+	for (const char *t = strstr(sql, "%s"); t; t = strstr(t + 2, "%s"))
+		nv++;
 	*st = NULL;
-	if (view_sql_subst(buf, sizeof buf, sql, &where, 1) < 0 || view_prepare(db, buf, st))
+	if (nv > MAX_WHERE || view_sql_subst(buf, sizeof buf, sql, vals, nv) < 0 || view_prepare(db, buf, st))
 		return -1;
 	if (f && filter_active(f) && filter_bind(f, *st) != SQLITE_OK) {
 		sqlite3_finalize(*st);
@@ -77,10 +82,11 @@ int view_stamp_init(struct view_stamp *s, sqlite3 *db, const char *table)
 {
 	char sql[160];
 	*s = (struct view_stamp){0};
-	snprintf(sql, sizeof sql, "SELECT coalesce(max(rx), 0) FROM %s", table);
+	/* table_stamp: see client/cache.h */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
 	if (view_prepare(db, sql, &s->q_rx))
 		return -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", table);
 	return view_prepare(db, sql, &s->q_count);
 }
 

@@ -46,8 +46,9 @@ int view_list_key(struct view_list *l, int key, int page, int64_t n);
  * constant pieces only: never from typed values). 0, or -1 when it does not
  * fit in n or the count differs. */
 int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *vals, int nvals);
-/* Prepare a statement the pane keeps, with %s in sql replaced by f's WHERE
- * fragment ("1" for NULL) and f's values bound. 0 or -1. */
+/* Prepare a statement the pane keeps, with each %s in sql (two at most:
+ * one per tier of the cache) replaced by f's WHERE fragment ("1" for NULL)
+ * and f's values bound. 0 or -1. */
 int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st);
 /* The message for a filter v's set_filter refused: "filter: " and its
  * reason (v->filter_why, else the cache's error). */

@@ -13,9 +13,22 @@
 #include "tui/draw.h"
 #include "views/filter.h"
 
+/* A backend as the views may know it: for the wall's staleness banner. */
+struct view_backend {
+	const char *name;
+	const char *state; /* "live", "stale", "offline", ... */
+	int live;          /* messages flowing */
+	int64_t last_ms;   /* its last message this run; 0 = none */
+};
+
 struct view_env {
 	sqlite3 *db;
 	int64_t now_ms; /* the time of this frame */
+	/* Filled by the UI each frame (none in unit tests unless set). */
+	const struct view_backend *backends;
+	int nbackends;
+	int tlp_ceiling; /* the wall: highest TLP drawn (enum proto_tlp) */
+	int rotate_s;    /* the wall: seconds per layout, 0 = no rotation */
 };
 
 struct view;
@@ -79,5 +92,6 @@ extern const struct view_class view_tickets;
 extern const struct view_class view_vendors;
 extern const struct view_class view_drills;
 extern const struct view_class view_advisories;
+extern const struct view_class view_wall;
 
 #endif

@@ -654,7 +654,7 @@ static void test_example_loads(void **state)
 	/* and each commented default, uncommented, is accepted as written */
 	FILE *in = fopen(path, "r");
 	assert_non_null(in);
-	char line[256], out[8192] = "";
+	char line[256], out[16384] = "";
 	size_t n = 0;
 	while (fgets(line, sizeof line, in)) {
 		const char *l = line;

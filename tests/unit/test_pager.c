@@ -284,7 +284,7 @@ static void test_purged_anchor_follows(void **state)
 	pager_load(&f->pg, PAGE);
 	assert_false(f->pg.following);
 	/* everything at and below the anchor goes */
-	assert_int_equal(sqlite3_exec(cache_db(f->cache), "DELETE FROM alerts WHERE id < 'AL-00100'", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(cache_db(f->cache), "DELETE FROM main.alerts WHERE id < 'AL-00100'", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	pager_load(&f->pg, PAGE);
 	assert_page_from(f, 299);

@@ -526,10 +526,10 @@ static void test_ticket_sort_survives_bad_json(void **state)
 	put_ticket(f, "T7", "2026-11-25T03:00:00Z", "2026-11-25T03:00:00Z", "Y", "low", "new", "2026-11-25T01:00:00Z",
 	           "t7");
 	sqlite3 *db = cache_db(f->cache);
-	assert_int_equal(sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
+	    sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
 	order_of(f, ROWS_SORT_DUE, 0, got, sizeof got);
 	assert_string_equal(got, "T2,T1,T5,T3,T6,T7,T4");
 }
@@ -602,11 +602,11 @@ static void put_world(struct fixture *f)
 
 	sqlite3 *db = cache_db(f->cache);
 	const char *damage[] = {
-	    "UPDATE tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
-	    "UPDATE tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
-	    "UPDATE vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
-	    "UPDATE drills SET data = '[1,2' WHERE id = 'DR-OLD'",
-	    "UPDATE advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
+	    "UPDATE main.vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
+	    "UPDATE main.drills SET data = '[1,2' WHERE id = 'DR-OLD'",
+	    "UPDATE main.advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
 	};
 	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++)
 		assert_int_equal(sqlite3_exec(db, damage[i], NULL, NULL, NULL), SQLITE_OK);
@@ -724,7 +724,7 @@ static void test_panes_draw(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -758,7 +758,7 @@ static void test_panes_empty(void **state)
 {
 	struct fixture *f = *state;
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	const char *hint[] = {"No tickets in the cache yet", "No vendor contracts", "No drills in the cache yet",
 	                      "No advisories in the cache yet"};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
@@ -782,7 +782,7 @@ static void test_panes_ascii(void **state)
 	put_world(f);
 	screen_open();
 	draw_init(1, DRAW_THEME_DEFAULT, -1);
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -811,7 +811,7 @@ static void test_pane_keys(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 
 	struct view t = {.cls = &view_tickets, .env = &env};
@@ -902,7 +902,7 @@ static void test_pane_live_updates(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 	struct view t = {.cls = &view_tickets, .env = &env};
 	assert_int_equal(t.cls->init(&t), 0);
@@ -966,7 +966,7 @@ static void test_vendor_lines(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view v = {.cls = &view_vendors, .env = &env};
 	assert_int_equal(v.cls->init(&v), 0);
 	draw_pane(&v, 24, 80, 1);
@@ -1001,7 +1001,7 @@ static void test_redraw_cost(void **state)
 	}
 	assert_int_equal(cache_flush(f->cache), 0);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view vs[4];
 	for (int p = 0; p < 4; p++) {
 		vs[p] = (struct view){.cls = panes[p].cls, .env = &env};
@@ -1056,7 +1056,7 @@ static void test_drill_filter(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 	struct view d = {.cls = &view_drills, .env = &env};
 	assert_int_equal(d.cls->init(&d), 0);
@@ -1139,7 +1139,7 @@ static void test_drill_filter(void **state)
 	HAS(shot, "北辰商業銀行");
 	/* a damaged cache: participants of the wrong shapes */
 	assert_int_equal(sqlite3_exec(cache_db(f->cache),
-	                              "UPDATE drills SET rev = 3, rx = rx + 1000, data = json_set(data, "
+	                              "UPDATE main.drills SET rev = 3, rx = rx + 1000, data = json_set(data, "
 	                              "'$.participants[#]', json('{\"institution\":\"not an object\",\"target\":7,"
 	                              "\"status\":[1]}'), '$.participants[#]', 42) WHERE id = 'DR-2026-Q4'",
 	                              NULL, NULL, NULL),
