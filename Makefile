@@ -35,7 +35,9 @@ endif
 ifneq ($(WERROR),)
 WARN     += -Werror
 endif
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+LOCALEDIR ?= $(PREFIX)/share/locale
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' \
+	-DSOCTOP_LOCALEDIR='"$(LOCALEDIR)"' -I. $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS  := $(wildcard client/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)) $(wildcard views/*.c)
@@ -43,7 +45,8 @@ SIM_SRCS  := $(wildcard sim/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_SRCS := $(wildcard bench/*.c)
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+KEYMAPS   := $(sort $(wildcard keymaps/*.keys))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/gen/keymap_presets.o
 SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
 TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
@@ -57,15 +60,37 @@ FUZZ_CFLAGS   = -std=c11 -g -O1 -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I
                 -fsanitize=fuzzer-no-link -MMD -MP
 FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
 FUZZERS      := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/keymap_presets.o
 
-.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format \
+.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format pot \
 	fuzz fuzz-build fuzz-short valgrind soak
 .DEFAULT_GOAL := all
 
-all: $(B)/soctop $(B)/soctop-sim
+# Translations: po/LANG.po -> $(B)/locale/LANG/LC_MESSAGES/soctop.mo, found
+# next to the binary when run from the build tree (tui/i18n.c).
+POS := $(wildcard po/*.po)
+MOS := $(POS:po/%.po=$(B)/locale/%/LC_MESSAGES/soctop.mo)
+
+all: $(B)/soctop $(B)/soctop-sim $(MOS)
+
+$(B)/locale/%/LC_MESSAGES/soctop.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# po/soctop.pot from the sources (then: msgmerge -U po/zh_TW.po po/soctop.pot)
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -cTRANSLATORS: --package-name=soctop -o po/soctop.pot $(LIB_SRCS) tui/main.c
 
 $(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The keymap presets are built in (tui/keymap.c): soctop always has its keys.
+$(B)/gen/keymap_presets.c: $(KEYMAPS) scripts/embed-keymaps.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-keymaps.sh $@ $(KEYMAPS)
+
+$(B)/obj/gen/keymap_presets.o: $(B)/gen/keymap_presets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -90,6 +115,14 @@ $(B)/bench/%: bench/%.c $(B)/libsoctop.a
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/gen/keymap_presets.o: build/fuzz/gen/keymap_presets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/gen/keymap_presets.c: $(KEYMAPS) scripts/embed-keymaps.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-keymaps.sh $@ $(KEYMAPS)
 
 build/fuzz/libsoctop.a: $(FUZZ_LIB_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -157,11 +190,13 @@ install: all
 	install -m 0755 $(B)/soctop $(B)/soctop-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 config.example.ini README.md docs/PROTOCOL.md $(DESTDIR)$(PREFIX)/share/doc/soctop/
 	if ls keymaps/*.keys >/dev/null 2>&1; then install -m 0644 keymaps/*.keys $(DESTDIR)$(PREFIX)/share/soctop/keymaps/; fi
+	for mo in $(MOS); do l=$${mo#$(B)/locale/}; install -D -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/soctop $(DESTDIR)$(PREFIX)/bin/soctop-sim
 	rm -rf $(DESTDIR)$(PREFIX)/share/soctop $(DESTDIR)$(PREFIX)/share/doc/soctop
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/soctop.1
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/soctop.mo
 
 format:
 	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(FUZZ_SRCS) $(wildcard */*.h)

@@ -61,11 +61,57 @@ enum {
 	"CREATE INDEX " t "_time ON " t " (time, id);"                                             \
 	"CREATE INDEX " t "_rx ON " t " (rx);"
 
+/* The searchable text of a row besides its title, from row r's columns and
+ * JSON (notes, indicators, summaries). Damaged or oddly typed JSON gives
+ * less text, never an error: a trigger that failed would fail the write. */
+#define CACHE_FTS_JSON_LIST(r, path, key)                                                          \
+	"coalesce((SELECT group_concat(json_extract(value, '$." key "'), ' ') FROM json_each(" r       \
+	".data, '$." path "') WHERE type = 'object'), '')"
+#define CACHE_FTS_JSON_TEXT(r, path) "coalesce(json_extract(" r ".data, '$." path "'), '')"
+#define CACHE_FTS_VALID(r, text) "CASE WHEN json_valid(" r ".data) THEN " text " ELSE '' END"
+#define CACHE_FTS_ALERTS(r)                                                                        \
+	"(coalesce(" r ".inst_name, '') || ' ' || coalesce(" r ".kind, '') || ' ' || coalesce(" r      \
+	".source, '') || ' ' || " CACHE_FTS_VALID(                                                      \
+		r, CACHE_FTS_JSON_TEXT(r, "summary") " || ' ' || " CACHE_FTS_JSON_TEXT(                 \
+			   r, "resolution") " || ' ' || " CACHE_FTS_JSON_LIST(r, "indicators", "value")     \
+			   " || ' ' || " CACHE_FTS_JSON_LIST(r, "notes", "text")) ")"
+#define CACHE_FTS_ADVISORIES(r)                                                                    \
+	"(coalesce(" r ".kind, '') || ' ' || " CACHE_FTS_VALID(                                         \
+		r, CACHE_FTS_JSON_TEXT(r, "summary") " || ' ' || " CACHE_FTS_JSON_TEXT(r, "cve")          \
+			" || ' ' || " CACHE_FTS_JSON_LIST(r, "indicators", "value")) ")"
+#define CACHE_FTS_TICKETS(r)                                                                       \
+	"(coalesce(" r ".inst_name, '') || ' ' || coalesce(" r ".assignee, '') || ' ' || " CACHE_FTS_VALID( \
+		r, CACHE_FTS_JSON_LIST(r, "notes", "text")) ")"
+/* An FTS5 table t_fts(title, body) with rowid = t's rowid. A deleted row
+ * leaves it by trigger; new and changed rows of the file are indexed after
+ * the fact, in steps (cache_index_step: triggers doing it inline cut ingest
+ * to a quarter), those of the memory tier at once by triggers.
+ * Dots, dashes, underscores and @ join words, so that an address, a
+ * domain, a CVE or a ticket id is one token: found exactly and fast. */
+#define CACHE_FTS_TABLE(db, t)                                                                     \
+	"CREATE VIRTUAL TABLE IF NOT EXISTS " db t                                                  \
+	"_fts USING fts5(title, body, tokenize = \"unicode61 tokenchars '.-_@'\");"               \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ad AFTER DELETE ON " t " BEGIN "                   \
+	"DELETE FROM " t "_fts WHERE rowid = old.rowid; END;"
+/* The memory tier (small, RED only) indexes at once, by triggers. */
+#define CACHE_FTS_IN(db, t, body)                                                                  \
+	CACHE_FTS_TABLE(db, t)                                                                     \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_ai AFTER INSERT ON " t " BEGIN "                   \
+	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;" \
+	"CREATE TRIGGER IF NOT EXISTS " db t "_fts_au AFTER UPDATE ON " t " BEGIN "                   \
+	"DELETE FROM " t "_fts WHERE rowid = old.rowid; "                                           \
+	"INSERT INTO " t "_fts (rowid, title, body) VALUES (new.rowid, new.title, " body("new") "); END;"
+#define CACHE_OPEN_ALERT "severity >= 3 AND status IS NOT 'closed'"
+
 /* migrations[v] takes the schema from version v to v + 1, in one
  * transaction. Adding version 2 is adding one entry here and bumping
  * CACHE_SCHEMA_VERSION. */
-static const char *const cache_migrations[] = {
+/* Each migration is a few statements' texts (ISO C bounds a string
+ * literal), run in order in one transaction; NULL ends the list. */
+#define CACHE_MIGRATION_PARTS 8
+static const char *const cache_migrations[][CACHE_MIGRATION_PARTS] = {
 	/* 0 -> 1: the first schema */
+	{
 	CACHE_ENTITY_TABLE("alerts") CACHE_ENTITY_TABLE("advisories") CACHE_ENTITY_TABLE("tickets")
 		CACHE_ENTITY_TABLE("vendors") CACHE_ENTITY_TABLE("drills")
 	"CREATE TABLE cursors (backend TEXT PRIMARY KEY NOT NULL, epoch TEXT NOT NULL, "
@@ -78,21 +124,47 @@ static const char *const cache_migrations[] = {
 	"args TEXT NOT NULL DEFAULT '{}', "
 	"state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','sent','done','refused')), "
 	"created INTEGER NOT NULL, sent INTEGER, result_code TEXT, result_message TEXT);"
-	"CREATE INDEX outbox_backend ON outbox (backend, state, id);",
+	"CREATE INDEX outbox_backend ON outbox (backend, state, id);"},
 	/* 1 -> 2: a ticket's response deadline as a column, so sorting 100,000
 	 * tickets by it is an index walk, not a JSON parse per row. */
-	"ALTER TABLE alerts ADD COLUMN due INTEGER;"
+	{"ALTER TABLE alerts ADD COLUMN due INTEGER;"
 	"ALTER TABLE advisories ADD COLUMN due INTEGER;"
 	"ALTER TABLE tickets ADD COLUMN due INTEGER;"
 	"ALTER TABLE vendors ADD COLUMN due INTEGER;"
 	"ALTER TABLE drills ADD COLUMN due INTEGER;"
 	"UPDATE tickets SET due = CAST(round((julianday(json_extract(data, '$.due')) - 2440587.5) * 86400000) AS INTEGER) "
 	"WHERE json_valid(data) AND json_type(data, '$.due') = 'text';"
-	"CREATE INDEX tickets_due ON tickets (due, id);",
+	"CREATE INDEX tickets_due ON tickets (due, id);"},
+	/* 2 -> 3: full-text search (client/search.h), kept in sync by
+	 * triggers, and built here for the rows already stored. */
+	{CACHE_FTS_TABLE("", "alerts") CACHE_FTS_TABLE("", "advisories") CACHE_FTS_TABLE("", "tickets")
+	 /* how far each index has got, by arrival (rx); 0: from the start */
+	 "CREATE TABLE IF NOT EXISTS fts_state (tbl TEXT PRIMARY KEY NOT NULL, rx INTEGER NOT NULL);"
+	 /* red_on_disk = 1: the file may hold TLP:RED rows (every soctop
+	  * before version 3 stored them), so the next open without
+	  * store_red looks for them once */
+	 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY NOT NULL, value);"
+	 "INSERT OR REPLACE INTO meta (key, value) VALUES ('red_on_disk', 1);"
+	 "DELETE FROM fts_state; DELETE FROM alerts_fts; DELETE FROM advisories_fts; DELETE FROM tickets_fts;",
+	 /* the wall's counters of open critical and high alerts */
+	 "CREATE INDEX IF NOT EXISTS alerts_open ON alerts (backend, severity, tlp) WHERE " CACHE_OPEN_ALERT ";"},
 };
 
 _Static_assert(sizeof cache_migrations / sizeof cache_migrations[0] == CACHE_SCHEMA_VERSION,
 	       "one migration per schema version");
+
+/* Where a row lives: the file, or (TLP:RED unless the configuration keeps
+ * it on disk) the in-memory database attached as "red". The views read
+ * both through TEMP views named like the tables (see cache_attach_red). */
+enum { CACHE_DISK, CACHE_MEM };
+static const char *const cache_tiers[2] = {"main", "red"};
+
+#define CACHE_COLS                                                                                 \
+	"backend, id, epoch, rev, time, updated, severity, tlp, status, kind, inst_id, inst_name, "   \
+	"title, assignee, ticket_id, source, corr, data, rx, due"
+
+/* The streams with a search index, in the order of cache.fts_*[]. */
+static const int cache_fts_streams[3] = {PROTO_ALERTS, PROTO_ADVISORIES, PROTO_TICKETS};
 
 static const char *const cache_tables[PROTO_NSTREAMS] = {
 	[PROTO_ALERTS] = "alerts",   [PROTO_ADVISORIES] = "advisories", [PROTO_TICKETS] = "tickets",
@@ -113,13 +185,27 @@ struct cache {
 	char *buf;   /* reusable buffer for the entity JSON */
 	size_t bufcap;
 
-	sqlite3_stmt *upsert[PROTO_NSTREAMS];
-	sqlite3_stmt *del[PROTO_NSTREAMS];
-	sqlite3_stmt *prune[PROTO_NSTREAMS]; /* state streams only */
+	struct cache_opts opts;
+	int follower, writer_pid;
+	int lock_fd; /* the writer's lock, -1 when none */
+	int red_used; /* a row ever went to the memory tier: check it too */
+	unsigned red_puts; /* history rows put in memory, for the trim */
+
+	/* The file's search index: indexed up to these arrivals (rx) of
+	 * alerts, advisories, tickets; reloaded after a rollback. */
+	int64_t fts_rx[3];
+	int fts_loaded;
+	sqlite3_stmt *fts_max[3], *fts_put[3], *fts_state_set, *fts_state_get, *fts_behind[3];
+
+	/* Per tier (CACHE_DISK, CACHE_MEM) and stream. */
+	sqlite3_stmt *upsert[2][PROTO_NSTREAMS];
+	sqlite3_stmt *del[2][PROTO_NSTREAMS];
+	sqlite3_stmt *exists[2][PROTO_NSTREAMS];
+	sqlite3_stmt *prune[2][PROTO_NSTREAMS]; /* state streams only */
 	sqlite3_stmt *count[PROTO_NSTREAMS];
 	sqlite3_stmt *begin, *commit, *rollback;
 	sqlite3_stmt *cursor_get, *cursor_set, *cursor_clear;
-	sqlite3_stmt *stage_clear, *stage_put, *stage_list;
+	sqlite3_stmt *stage_clear[2], *stage_put[2], *stage_drop[2], *stage_list;
 	sqlite3_stmt *outbox_add, *outbox_next, *outbox_sent, *outbox_result, *outbox_pending;
 
 	/* The checkpointer: see cache_checkpointer(). */
@@ -248,6 +334,7 @@ static int cache_bind_fail(struct cache *c, sqlite3_stmt *st, const char *what)
  * half-applied, and refuse further writes until flush or rollback. */
 static void cache_batch_fail(struct cache *c)
 {
+	c->fts_loaded = 0; /* what the index step recorded may be undone */
 	/* A failing ROLLBACK leaves nothing better to do: SQLite has then
 	 * ended the transaction itself. The first message is the useful one. */
 	if (!sqlite3_get_autocommit(c->db)) {
@@ -304,6 +391,7 @@ int cache_flush(struct cache *c)
 
 void cache_rollback(struct cache *c)
 {
+	c->fts_loaded = 0;
 	if (!sqlite3_get_autocommit(c->db) && cache_step(c, c->rollback, "ROLLBACK") < 0) {
 		/* The message stays for cache_errmsg(); SQLite has ended the
 		 * transaction or the connection is broken either way. */
@@ -442,6 +530,59 @@ static int cache_prepare_path(struct cache *c)
 	return rc;
 }
 
+/* The writer's lock: a POSIX record lock on path + ".lock" (so F_GETLK
+ * names the holder). Held: this process writes. Taken by another: this one
+ * follows. A lock file that is not ours or is a symlink is refused. */
+static int cache_lock(struct cache *c)
+{
+	size_t n = strlen(c->path) + sizeof ".lock";
+	char *p = malloc(n);
+	if (!p) {
+		cache_seterr(c, "cache %s: out of memory", c->path);
+		return -1;
+	}
+	snprintf(p, n, "%s.lock", c->path);
+	int fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		cache_seterr(c, "cache lock %s: %s", p, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0077)) {
+		cache_seterr(c, "cache lock %s must be a regular file of yours, mode 0600", p);
+		goto fail;
+	}
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(fd, F_SETLK, &fl) == 0) {
+		c->lock_fd = fd;
+		free(p);
+		return 0;
+	}
+	if (errno != EACCES && errno != EAGAIN) {
+		cache_seterr(c, "cache lock %s: %s", p, strerror(errno));
+		goto fail;
+	}
+	struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
+		c->writer_pid = (int)who.l_pid;
+	c->follower = 1;
+	close(fd);
+	free(p);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	return -1;
+}
+
+int cache_is_follower(const struct cache *c, int *writer_pid)
+{
+	if (writer_pid)
+		*writer_pid = c->writer_pid;
+	return c->follower;
+}
+
 static int cache_exec(struct cache *c, const char *sql, const char *what)
 {
 	char *msg = NULL;
@@ -499,8 +640,10 @@ static int cache_migrate(struct cache *c)
 		char what[64], set[64];
 		snprintf(what, sizeof what, "migrating the schema from version %d to %d", v, v + 1);
 		snprintf(set, sizeof set, "PRAGMA user_version = %d", v + 1);
-		if (cache_exec(c, cache_migrations[v], what) < 0 || cache_exec(c, set, what) < 0 ||
-		    cache_exec(c, "COMMIT", what) < 0)
+		for (int k = 0; k < CACHE_MIGRATION_PARTS && cache_migrations[v][k]; k++)
+			if (cache_exec(c, cache_migrations[v][k], what) < 0)
+				goto fail;
+		if (cache_exec(c, set, what) < 0 || cache_exec(c, "COMMIT", what) < 0)
 			goto fail;
 	}
 fail:
@@ -511,41 +654,87 @@ fail:
 
 static int cache_prepare_all(struct cache *c)
 {
-	char sql[1024];
+	char sql[4000];
 	for (int s = 0; s < PROTO_NSTREAMS; s++) {
 		const char *t = cache_tables[s];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO %s (backend, id, epoch, rev, time, updated, severity, tlp, status, kind, "
-			 "inst_id, inst_name, title, assignee, ticket_id, source, corr, data, rx, due) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-			 "?18, ?19, ?20) "
-			 "ON CONFLICT (backend, id) DO UPDATE SET epoch = excluded.epoch, rev = excluded.rev, "
-			 "time = excluded.time, updated = excluded.updated, severity = excluded.severity, "
-			 "tlp = excluded.tlp, status = excluded.status, kind = excluded.kind, "
-			 "inst_id = excluded.inst_id, inst_name = excluded.inst_name, title = excluded.title, "
-			 "assignee = excluded.assignee, ticket_id = excluded.ticket_id, "
-			 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx, "
-			 "due = excluded.due "
-			 "WHERE excluded.epoch <> %s.epoch OR excluded.rev > %s.rev",
-			 t, t, t);
-		if (cache_prepare(c, &c->upsert[s], sql) < 0)
-			return -1;
-		snprintf(sql, sizeof sql,
-			 "DELETE FROM %s WHERE backend = ?1 AND id = ?2 AND (epoch <> ?3 OR rev < ?4)", t);
-		if (cache_prepare(c, &c->del[s], sql) < 0)
-			return -1;
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", t);
+		for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+			const char *db = cache_tiers[k];
+			snprintf(sql, sizeof sql,
+				 "INSERT INTO %s.%s (" CACHE_COLS ") "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+				 "?18, ?19, ?20) "
+				 "ON CONFLICT (backend, id) DO UPDATE SET epoch = excluded.epoch, rev = excluded.rev, "
+				 "time = excluded.time, updated = excluded.updated, severity = excluded.severity, "
+				 "tlp = excluded.tlp, status = excluded.status, kind = excluded.kind, "
+				 "inst_id = excluded.inst_id, inst_name = excluded.inst_name, title = excluded.title, "
+				 "assignee = excluded.assignee, ticket_id = excluded.ticket_id, "
+				 "source = excluded.source, corr = excluded.corr, data = excluded.data, rx = excluded.rx, "
+				 "due = excluded.due "
+				 "WHERE excluded.epoch <> %s.epoch OR excluded.rev > %s.rev",
+				 db, t, t, t);
+			if (cache_prepare(c, &c->upsert[k][s], sql) < 0)
+				return -1;
+			snprintf(sql, sizeof sql,
+				 "DELETE FROM %s.%s WHERE backend = ?1 AND id = ?2 AND (epoch <> ?3 OR rev < ?4)", db, t);
+			if (cache_prepare(c, &c->del[k][s], sql) < 0)
+				return -1;
+			snprintf(sql, sizeof sql, "SELECT 1 FROM %s.%s WHERE backend = ?1 AND id = ?2", db, t);
+			if (cache_prepare(c, &c->exists[k][s], sql) < 0)
+				return -1;
+			if (PROTO_STREAM_IS_STATE(s)) {
+				snprintf(sql, sizeof sql,
+					 "DELETE FROM %s.%s WHERE backend = ?1 AND id NOT IN "
+					 "(SELECT id FROM main.snapshot_stage WHERE backend = ?1 AND stream = ?2 "
+					 "UNION ALL SELECT id FROM red.snapshot_stage WHERE backend = ?1 AND stream = ?2)",
+					 db, t);
+				if (cache_prepare(c, &c->prune[k][s], sql) < 0)
+					return -1;
+			}
+		}
+		snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", t);
 		if (cache_prepare(c, &c->count[s], sql) < 0)
 			return -1;
-		if (PROTO_STREAM_IS_STATE(s)) {
-			snprintf(sql, sizeof sql,
-				 "DELETE FROM %s WHERE backend = ?1 AND id NOT IN "
-				 "(SELECT id FROM snapshot_stage WHERE backend = ?1 AND stream = ?2)",
-				 t);
-			if (cache_prepare(c, &c->prune[s], sql) < 0)
-				return -1;
-		}
 	}
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		const char *db = cache_tiers[k];
+		snprintf(sql, sizeof sql, "DELETE FROM %s.snapshot_stage WHERE backend = ?1", db);
+		if (cache_prepare(c, &c->stage_clear[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "INSERT OR REPLACE INTO %s.snapshot_stage (backend, stream, id, rev, data) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)",
+			 db);
+		if (cache_prepare(c, &c->stage_put[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM %s.snapshot_stage WHERE backend = ?1 AND stream = ?2 AND id = ?3", db);
+		if (cache_prepare(c, &c->stage_drop[k], sql) < 0)
+			return -1;
+	}
+	static const char *const fts_body[3] = {CACHE_FTS_ALERTS("e"), CACHE_FTS_ADVISORIES("e"), CACHE_FTS_TICKETS("e")};
+	for (int k = 0; k < 3; k++) {
+		const char *t = cache_tables[cache_fts_streams[k]];
+		snprintf(sql, sizeof sql,
+			 "SELECT max(rx), count(*) FROM (SELECT rx FROM main.%s WHERE rx > ?1 ORDER BY rx LIMIT ?2)", t);
+		if (cache_prepare(c, &c->fts_max[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql,
+			 "INSERT OR REPLACE INTO main.%s_fts (rowid, title, body) SELECT rowid, title, %s "
+			 "FROM main.%s AS e WHERE rx > ?1 AND rx <= ?2",
+			 t, fts_body[k], t);
+		if (cache_prepare(c, &c->fts_put[k], sql) < 0)
+			return -1;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM main.%s WHERE rx > ?1", t);
+		if (cache_prepare(c, &c->fts_behind[k], sql) < 0)
+			return -1;
+	}
+	if (cache_prepare(c, &c->fts_state_set, "INSERT OR REPLACE INTO main.fts_state (tbl, rx) VALUES (?1, ?2)") < 0 ||
+	    cache_prepare(c, &c->fts_state_get, "SELECT rx FROM main.fts_state WHERE tbl = ?1") < 0)
+		return -1;
+	if (cache_prepare(c, &c->stage_list,
+			  "SELECT stream, id, rev, data FROM main.snapshot_stage WHERE backend = ?1 "
+			  "UNION ALL SELECT stream, id, rev, data FROM red.snapshot_stage WHERE backend = ?1") < 0)
+		return -1;
 	if (cache_prepare(c, &c->begin, "BEGIN IMMEDIATE") < 0 || cache_prepare(c, &c->commit, "COMMIT") < 0 ||
 	    cache_prepare(c, &c->rollback, "ROLLBACK") < 0 ||
 	    cache_prepare(c, &c->cursor_get, "SELECT epoch, seq FROM cursors WHERE backend = ?1") < 0 ||
@@ -554,12 +743,6 @@ static int cache_prepare_all(struct cache *c)
 			  "ON CONFLICT (backend) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq, "
 			  "updated = excluded.updated") < 0 ||
 	    cache_prepare(c, &c->cursor_clear, "DELETE FROM cursors WHERE backend = ?1") < 0 ||
-	    cache_prepare(c, &c->stage_clear, "DELETE FROM snapshot_stage WHERE backend = ?1") < 0 ||
-	    cache_prepare(c, &c->stage_put,
-			  "INSERT OR REPLACE INTO snapshot_stage (backend, stream, id, rev, data) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5)") < 0 ||
-	    cache_prepare(c, &c->stage_list,
-			  "SELECT stream, id, rev, data FROM snapshot_stage WHERE backend = ?1 ORDER BY rowid") < 0 ||
 	    cache_prepare(c, &c->outbox_add,
 			  "INSERT INTO outbox (backend, action_id, op, target, args, state, created) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6) ON CONFLICT (action_id) DO NOTHING") < 0 ||
@@ -579,15 +762,148 @@ static int cache_prepare_all(struct cache *c)
 	return 0;
 }
 
+/* Create (or drop) the TEMP views over both tiers: t and t_stamp. */
+static int cache_views(struct cache *c, int create)
+{
+	char sql[1024];
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		if (create)
+			snprintf(sql, sizeof sql,
+				 "CREATE TEMP VIEW %s AS SELECT " CACHE_COLS " FROM main.%s UNION ALL SELECT " CACHE_COLS
+				 " FROM red.%s;"
+				 "CREATE TEMP VIEW %s_stamp AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
+				 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx, "
+				 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;",
+				 t, t, t, t, t, t, t, t);
+		else
+			snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS temp.%s; DROP VIEW IF EXISTS temp.%s_stamp;", t, t);
+		if (cache_exec(c, sql, create ? "creating the views over the memory tier" : "dropping the views") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The memory tier: an in-memory database attached as "red" with the entity
+ * tables and the snapshot stage of the file, and TEMP views named like the
+ * tables that read both (TEMP names shadow main's for unqualified names),
+ * so the views and every reader see one set of rows. Writes name their
+ * tier. temp_store = MEMORY keeps sorts and TEMP objects off the disk too. */
+static int cache_attach_red(struct cache *c)
+{
+	char sql[2048];
+	if (cache_exec(c, "PRAGMA temp_store = MEMORY", "PRAGMA temp_store") < 0 ||
+	    cache_exec(c, "ATTACH DATABASE ':memory:' AS red", "attaching the memory tier") < 0)
+		return -1;
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		snprintf(sql, sizeof sql,
+			 "CREATE TABLE red.%s (backend TEXT NOT NULL, id TEXT NOT NULL, epoch TEXT NOT NULL, "
+			 "rev INTEGER NOT NULL, time INTEGER, updated INTEGER, "
+			 "severity INTEGER NOT NULL DEFAULT -1, tlp INTEGER NOT NULL DEFAULT -1, "
+			 "status TEXT, kind TEXT, inst_id TEXT, inst_name TEXT, title TEXT, "
+			 "assignee TEXT, ticket_id TEXT, source TEXT, corr INTEGER NOT NULL DEFAULT 0, "
+			 "data TEXT NOT NULL, rx INTEGER NOT NULL, due INTEGER, PRIMARY KEY (backend, id));"
+			 "CREATE INDEX red.%s_time ON %s (time, id);"
+			 "CREATE INDEX red.%s_rx ON %s (rx);",
+			 t, t, t, t, t);
+		if (cache_exec(c, sql, "creating the memory tier") < 0)
+			return -1;
+	}
+	if (cache_views(c, 1) < 0)
+		return -1;
+	static const char *const fts[] = {CACHE_FTS_IN("red.", "alerts", CACHE_FTS_ALERTS),
+					   CACHE_FTS_IN("red.", "advisories", CACHE_FTS_ADVISORIES),
+					   CACHE_FTS_IN("red.", "tickets", CACHE_FTS_TICKETS)};
+	for (size_t i = 0; i < sizeof fts / sizeof fts[0]; i++)
+		if (cache_exec(c, fts[i], "creating the memory tier's search index") < 0)
+			return -1;
+	return cache_exec(c,
+			  "CREATE INDEX red.tickets_due ON tickets (due, id);"
+			  "CREATE INDEX red.alerts_open ON alerts (backend, severity, tlp) WHERE " CACHE_OPEN_ALERT ";"
+			  "CREATE TABLE red.snapshot_stage (backend TEXT NOT NULL, stream TEXT NOT NULL, "
+			  "id TEXT NOT NULL, rev INTEGER NOT NULL, data TEXT NOT NULL, "
+			  "PRIMARY KEY (backend, stream, id));",
+			  "creating the memory tier");
+}
+
+/* Whether the file may hold TLP:RED rows (meta red_on_disk). */
+static int cache_red_flag(struct cache *c, int *on)
+{
+	sqlite3_stmt *st;
+	*on = 1; /* no word: look */
+	if (cache_exec(c, "CREATE TABLE IF NOT EXISTS main.meta (key TEXT PRIMARY KEY NOT NULL, value)", "meta") < 0 ||
+	    cache_prepare(c, &st, "SELECT value FROM main.meta WHERE key = 'red_on_disk'") < 0)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*on = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cache_seterr(c, "cache %s: reading meta: %s", c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* TLP:RED rows a configuration that allowed them left in the file move to
+ * memory, and the file forgets them (secure_delete zeroes the freed
+ * cells); or, now allowed, RED rows go nowhere. One transaction. Only
+ * when the file may hold some (a scan of every table otherwise costs the
+ * first frame most of a second on a million alerts). */
+static int cache_move_red_off_disk(struct cache *c)
+{
+	char sql[512];
+	int flag;
+	if (cache_red_flag(c, &flag) < 0)
+		return -1;
+	if (!flag)
+		return 0;
+	if (cache_exec(c, "PRAGMA main.secure_delete = ON", "PRAGMA secure_delete") < 0 ||
+	    cache_exec(c, "BEGIN IMMEDIATE", "moving TLP:RED rows to memory") < 0)
+		return -1;
+	int64_t moved = 0;
+	for (int s = 0; s < PROTO_NSTREAMS; s++) {
+		const char *t = cache_tables[s];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO red.%s (" CACHE_COLS ") SELECT " CACHE_COLS " FROM main.%s WHERE tlp = %d;"
+			 "DELETE FROM main.%s WHERE tlp = %d;",
+			 t, t, PROTO_TLP_RED, t, PROTO_TLP_RED);
+		if (cache_exec(c, sql, "moving TLP:RED rows to memory") < 0)
+			goto fail;
+		moved += sqlite3_changes(c->db);
+	}
+	if (moved > 0 &&
+	    cache_exec(c,
+		       /* the search index keeps a deleted row's words until its
+			* segments merge: merge them now */
+		       "INSERT INTO main.alerts_fts (alerts_fts) VALUES ('optimize');"
+		       "INSERT INTO main.advisories_fts (advisories_fts) VALUES ('optimize');"
+		       "INSERT INTO main.tickets_fts (tickets_fts) VALUES ('optimize');",
+		       "purging TLP:RED words from the search index") < 0)
+		goto fail;
+	if (cache_exec(c, "INSERT OR REPLACE INTO main.meta (key, value) VALUES ('red_on_disk', 0)",
+		       "moving TLP:RED rows to memory") < 0 ||
+	    cache_exec(c, "COMMIT", "moving TLP:RED rows to memory") < 0)
+		goto fail;
+	if (moved > 0)
+		c->red_used = 1;
+	return cache_exec(c, "PRAGMA main.secure_delete = OFF", "PRAGMA secure_delete");
+fail:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
 static int cache_init_rx(struct cache *c)
 {
 	sqlite3_stmt *st;
 	if (cache_prepare(c, &st,
-			  "SELECT max(coalesce((SELECT max(rx) FROM alerts), 0), "
-			  "coalesce((SELECT max(rx) FROM advisories), 0), "
-			  "coalesce((SELECT max(rx) FROM tickets), 0), "
-			  "coalesce((SELECT max(rx) FROM vendors), 0), "
-			  "coalesce((SELECT max(rx) FROM drills), 0))") < 0)
+			  /* main.: the TEMP views of the same names would scan */
+			  "SELECT max(coalesce((SELECT max(rx) FROM main.alerts), 0), "
+			  "coalesce((SELECT max(rx) FROM main.advisories), 0), "
+			  "coalesce((SELECT max(rx) FROM main.tickets), 0), "
+			  "coalesce((SELECT max(rx) FROM main.vendors), 0), "
+			  "coalesce((SELECT max(rx) FROM main.drills), 0))") < 0)
 		return -1;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -716,18 +1032,33 @@ static void cache_checkpointer_stop(struct cache *c)
 static void cache_free(struct cache *c)
 {
 	cache_checkpointer_stop(c);
-	sqlite3_stmt **lists[] = {c->upsert, c->del, c->prune, c->count};
-	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-		for (int s = 0; s < PROTO_NSTREAMS; s++)
-			sqlite3_finalize(lists[l][s]);
-	sqlite3_stmt *one[] = {c->begin,       c->commit,      c->rollback,       c->cursor_get,
-			       c->cursor_set,  c->cursor_clear, c->stage_clear,   c->stage_put,
-			       c->stage_list,  c->outbox_add,  c->outbox_next,    c->outbox_sent,
-			       c->outbox_result, c->outbox_pending};
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		sqlite3_stmt **lists[] = {c->upsert[k], c->del[k], c->exists[k], c->prune[k]};
+		for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+			for (int s = 0; s < PROTO_NSTREAMS; s++)
+				sqlite3_finalize(lists[l][s]);
+		sqlite3_finalize(c->stage_clear[k]);
+		sqlite3_finalize(c->stage_put[k]);
+		sqlite3_finalize(c->stage_drop[k]);
+	}
+	for (int s = 0; s < PROTO_NSTREAMS; s++)
+		sqlite3_finalize(c->count[s]);
+	for (int k = 0; k < 3; k++) {
+		sqlite3_finalize(c->fts_max[k]);
+		sqlite3_finalize(c->fts_put[k]);
+		sqlite3_finalize(c->fts_behind[k]);
+	}
+	sqlite3_finalize(c->fts_state_set);
+	sqlite3_finalize(c->fts_state_get);
+	sqlite3_stmt *one[] = {c->begin,      c->commit,      c->rollback,      c->cursor_get,
+			       c->cursor_set, c->cursor_clear, c->stage_list,   c->outbox_add,
+			       c->outbox_next, c->outbox_sent, c->outbox_result, c->outbox_pending};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
 		sqlite3_finalize(one[i]);
 	/* close_v2: a view may still hold a statement; the handle goes when it does. */
 	sqlite3_close_v2(c->db);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd); /* releases the lock */
 	free(c->buf);
 	free(c->path);
 	free(c);
@@ -790,7 +1121,22 @@ static const char *cache_header_problem(const char *path)
 	return NULL;
 }
 
-static int cache_open_once(const char *path, struct cache **out, char *err, size_t errlen, int *damaged);
+static int cache_open_once(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+			   size_t errlen, int *damaged);
+
+/* Another process holds the writer's lock: the file is its to mend. */
+static int cache_writer_elsewhere(const char *path)
+{
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof p, "%s.lock", path);
+	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int busy = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK;
+	close(fd);
+	return busy;
+}
 
 /* Rename path (and its -wal, and drop its -shm) to path.corrupt-STAMP.
  * 0, or -1 with err filled. */
@@ -829,19 +1175,27 @@ static int cache_move_aside(const char *path, char *aside, size_t asidelen, char
  * fill it again. */
 int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 {
+	static const struct cache_opts defaults;
+	return cache_open_with(path, &defaults, out, err, errlen);
+}
+
+int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err, size_t errlen)
+{
 	*out = NULL;
 	if (!path) {
 		snprintf(err, errlen, "cache: no path");
 		return -1;
 	}
 	char marker[PATH_MAX + 16];
+	int damaged = 0;
+	if (opts->follow_if_locked && cache_writer_elsewhere(path))
+		return cache_open_once(path, opts, out, err, errlen, &damaged); /* a follower never moves it */
 	cache_marker_path(path, marker, sizeof marker);
 	const char *why = cache_header_problem(path);
-	int damaged = 0;
 	if (!why && access(marker, F_OK) == 0)
 		why = "an earlier run found it damaged";
 	if (!why) {
-		if (cache_open_once(path, out, err, errlen, &damaged) == 0 || !damaged)
+		if (cache_open_once(path, opts, out, err, errlen, &damaged) == 0 || !damaged)
 			return *out ? 0 : -1;
 		why = err; /* SQLite's words */
 	}
@@ -849,7 +1203,7 @@ int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 	snprintf(whybuf, sizeof whybuf, "%s", why);
 	if (cache_move_aside(path, aside, sizeof aside, err, errlen) < 0)
 		return -1;
-	if (cache_open_once(path, out, err, errlen, &damaged) < 0)
+	if (cache_open_once(path, opts, out, err, errlen, &damaged) < 0)
 		return -1;
 	struct cache *c = *out;
 	snprintf(c->notice, sizeof c->notice,
@@ -869,7 +1223,8 @@ const char *cache_notice(const struct cache *c, int64_t *when_ms)
 	return c->notice[0] ? c->notice : NULL;
 }
 
-static int cache_open_once(const char *path, struct cache **out, char *err, size_t errlen, int *damaged)
+static int cache_open_once(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+			   size_t errlen, int *damaged)
 {
 	*out = NULL;
 	*damaged = 0;
@@ -879,7 +1234,9 @@ static int cache_open_once(const char *path, struct cache **out, char *err, size
 		free(c);
 		return -1;
 	}
-	if (cache_prepare_path(c) < 0)
+	c->opts = *opts;
+	c->lock_fd = -1;
+	if (cache_prepare_path(c) < 0 || (opts->follow_if_locked && cache_lock(c) < 0))
 		goto fail;
 	/* NOMUTEX: each connection is used by one thread only (this one by the
 	 * event loop, the checkpointer's by its thread); the per-call mutexes
@@ -902,12 +1259,22 @@ static int cache_open_once(const char *path, struct cache **out, char *err, size
 	    cache_exec(c, "PRAGMA synchronous = NORMAL", "PRAGMA synchronous = NORMAL") < 0 ||
 	    cache_exec(c, "PRAGMA journal_size_limit = 67108864", "PRAGMA journal_size_limit") < 0 ||
 	    cache_exec(c, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys = ON") < 0 || cache_migrate(c) < 0 ||
-	    cache_prepare_all(c) < 0 || cache_init_rx(c) < 0 ||
-	    /* A snapshot cannot continue across a restart. */
-	    cache_exec(c, "DELETE FROM snapshot_stage", "clearing an old snapshot stage") < 0 ||
+	    cache_attach_red(c) < 0 || cache_prepare_all(c) < 0 || cache_init_rx(c) < 0 ||
 	    cache_chmod_sidecars(c) < 0)
 		goto fail;
-	cache_checkpointer_start(c);
+	/* A follower leaves the file to its writer: the stage may be the
+	 * writer's snapshot in progress. */
+	if (!c->follower) {
+		/* A snapshot cannot continue across a restart. */
+		if (cache_exec(c, "DELETE FROM main.snapshot_stage", "clearing an old snapshot stage") < 0 ||
+		    (!opts->red_on_disk && cache_move_red_off_disk(c) < 0) ||
+		    (opts->red_on_disk && cache_exec(c,
+						     "INSERT OR REPLACE INTO main.meta (key, value) "
+						     "VALUES ('red_on_disk', 1)",
+						     "noting that RED rows may be stored") < 0))
+			goto fail;
+		cache_checkpointer_start(c);
+	}
 	*out = c;
 	return 0;
 fail:
@@ -1160,15 +1527,80 @@ static int cache_check_entity(struct cache *c, const char *what, const char *bac
 	return 0;
 }
 
+/* The memory tier must not grow for the weeks a wall runs: past
+ * CACHE_RED_MAX_ROWS alerts (or advisories) the oldest go, checked every
+ * CACHE_RED_TRIM_EVERY new ones. State streams are bounded by the backend. */
+#define CACHE_RED_MAX_ROWS 5000
+#define CACHE_RED_TRIM_EVERY 500
+
+static int cache_red_trim(struct cache *c, enum proto_stream stream)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "DELETE FROM red.%s WHERE rowid IN (SELECT rowid FROM red.%s ORDER BY time, id "
+		 "LIMIT max(0, (SELECT count(*) FROM red.%s) - %d))",
+		 cache_tables[stream], cache_tables[stream], cache_tables[stream], CACHE_RED_MAX_ROWS);
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		cache_seterr(c, "cache %s: trimming the memory tier: %s", c->path, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int cache_tier_of(const struct cache *c, int tlp)
+{
+	return tlp == PROTO_TLP_RED && !c->opts.red_on_disk ? CACHE_MEM : CACHE_DISK;
+}
+
+/* Before e goes to the other tier than k: drop k's older copy of it.
+ * 1 when k no longer holds it, 0 when k's copy is as new or newer (e is
+ * ignored), -1 on error. */
+static int cache_other_tier(struct cache *c, int k, const char *backend, const char *epoch,
+			    const struct proto_entity *e)
+{
+	sqlite3_stmt *st = c->del[k][e->stream];
+	int rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, e->id);
+	rc |= cache_bind_text(st, 3, epoch);
+	rc |= sqlite3_bind_int64(st, 4, e->rev);
+	if (rc != SQLITE_OK)
+		return cache_bind_fail(c, st, e->id);
+	if (cache_step(c, st, "moving an entity between the file and memory") < 0)
+		return -1;
+	st = c->exists[k][e->stream];
+	rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, e->id);
+	if (rc != SQLITE_OK)
+		return cache_bind_fail(c, st, e->id);
+	rc = cache_step(c, st, "looking an entity up");
+	if (rc < 0)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	return 1;
+}
+
 /* The upsert itself, inside an open transaction. 1, 0 or -1 (message set;
  * the caller fails the batch). */
 static int cache_put(struct cache *c, const char *backend, const char *epoch, const struct proto_entity *e)
 {
+	int tier = cache_tier_of(c, e->tlp);
+	/* The other tier may hold this entity from before a TLP change: an
+	 * older version there goes; a same or newer one wins. */
+	if (tier == CACHE_MEM || c->red_used) {
+		int rc = cache_other_tier(c, !tier, backend, epoch, e);
+		if (rc <= 0)
+			return rc;
+	}
 	size_t len;
 	const char *json = cache_dump(c, e, &len);
 	if (!json)
 		return -1;
-	sqlite3_stmt *st = c->upsert[e->stream];
+	sqlite3_stmt *st = c->upsert[tier][e->stream];
 	int rc = cache_bind_text(st, COL_BACKEND, backend);
 	rc |= cache_bind_text(st, COL_ID, e->id);
 	rc |= cache_bind_text(st, COL_EPOCH, epoch);
@@ -1203,6 +1635,12 @@ static int cache_put(struct cache *c, const char *backend, const char *epoch, co
 	c->batch_writes++;
 	if (sqlite3_changes(c->db) == 0)
 		return 0;
+	if (tier == CACHE_MEM) {
+		c->red_used = 1;
+		if (!PROTO_STREAM_IS_STATE(e->stream) && ++c->red_puts % CACHE_RED_TRIM_EVERY == 0 &&
+		    cache_red_trim(c, e->stream) < 0)
+			return -1;
+	}
 	c->rx++;
 	return 1;
 }
@@ -1228,23 +1666,27 @@ int cache_delete(struct cache *c, const char *backend, const char *epoch, enum p
 	}
 	if (cache_write_begin(c) < 0)
 		return -1;
-	sqlite3_stmt *st = c->del[stream];
-	int rc = cache_bind_text(st, 1, backend);
-	rc |= cache_bind_text(st, 2, id);
-	rc |= cache_bind_text(st, 3, epoch);
-	rc |= sqlite3_bind_int64(st, 4, rev);
-	if (rc != SQLITE_OK) {
-		cache_bind_fail(c, st, id);
-		cache_batch_fail(c);
-		return -1;
+	int deleted = 0;
+	for (int k = CACHE_DISK; k <= (c->red_used ? CACHE_MEM : CACHE_DISK); k++) {
+		sqlite3_stmt *st = c->del[k][stream];
+		int rc = cache_bind_text(st, 1, backend);
+		rc |= cache_bind_text(st, 2, id);
+		rc |= cache_bind_text(st, 3, epoch);
+		rc |= sqlite3_bind_int64(st, 4, rev);
+		if (rc != SQLITE_OK) {
+			cache_bind_fail(c, st, id);
+			cache_batch_fail(c);
+			return -1;
+		}
+		char what[PROTO_MAX_ID + 64];
+		snprintf(what, sizeof what, "deleting %s %s", cache_tables[stream], id);
+		if (cache_step(c, st, what) < 0) {
+			cache_batch_fail(c);
+			return -1;
+		}
+		deleted |= sqlite3_changes(c->db) > 0;
 	}
-	char what[PROTO_MAX_ID + 64];
-	snprintf(what, sizeof what, "deleting %s %s", cache_tables[stream], id);
-	if (cache_step(c, st, what) < 0) {
-		cache_batch_fail(c);
-		return -1;
-	}
-	return sqlite3_changes(c->db) > 0 ? 1 : 0;
+	return deleted;
 }
 
 int64_t cache_count(struct cache *c, enum proto_stream stream)
@@ -1271,15 +1713,17 @@ int cache_snapshot_begin(struct cache *c, const char *backend)
 	}
 	if (cache_write_begin(c) < 0)
 		return -1;
-	sqlite3_stmt *st = c->stage_clear;
-	if (cache_bind_text(st, 1, backend) != SQLITE_OK) {
-		cache_bind_fail(c, st, "the snapshot's backend");
-		cache_batch_fail(c);
-		return -1;
-	}
-	if (cache_step(c, st, "clearing the snapshot stage") < 0) {
-		cache_batch_fail(c);
-		return -1;
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		sqlite3_stmt *st = c->stage_clear[k];
+		if (cache_bind_text(st, 1, backend) != SQLITE_OK) {
+			cache_bind_fail(c, st, "the snapshot's backend");
+			cache_batch_fail(c);
+			return -1;
+		}
+		if (cache_step(c, st, "clearing the snapshot stage") < 0) {
+			cache_batch_fail(c);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1298,8 +1742,20 @@ int cache_snapshot_stage(struct cache *c, const char *backend, const struct prot
 		cache_batch_fail(c);
 		return -1;
 	}
-	sqlite3_stmt *st = c->stage_put;
+	/* A RED entity is staged in memory, like its row will be. */
+	int tier = cache_tier_of(c, e->tlp);
+	sqlite3_stmt *st = c->stage_drop[!tier];
 	int rc = cache_bind_text(st, 1, backend);
+	rc |= cache_bind_text(st, 2, cache_tables[e->stream]);
+	rc |= cache_bind_text(st, 3, e->id);
+	if (rc != SQLITE_OK || cache_step(c, st, "staging an entity") < 0) {
+		if (rc != SQLITE_OK)
+			cache_bind_fail(c, st, e->id);
+		cache_batch_fail(c);
+		return -1;
+	}
+	st = c->stage_put[tier];
+	rc = cache_bind_text(st, 1, backend);
 	rc |= cache_bind_text(st, 2, cache_tables[e->stream]);
 	rc |= cache_bind_text(st, 3, e->id);
 	rc |= sqlite3_bind_int64(st, 4, e->rev);
@@ -1372,15 +1828,17 @@ static int cache_prune_state(struct cache *c, const char *backend)
 	for (int s = 0; s < PROTO_NSTREAMS; s++) {
 		if (!PROTO_STREAM_IS_STATE(s))
 			continue;
-		sqlite3_stmt *st = c->prune[s];
-		int rc = cache_bind_text(st, 1, backend);
-		rc |= cache_bind_text(st, 2, cache_tables[s]);
-		if (rc != SQLITE_OK)
-			return cache_bind_fail(c, st, "the snapshot's backend");
-		char what[64];
-		snprintf(what, sizeof what, "dropping %s the snapshot did not name", cache_tables[s]);
-		if (cache_step(c, st, what) < 0)
-			return -1;
+		for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+			sqlite3_stmt *st = c->prune[k][s];
+			int rc = cache_bind_text(st, 1, backend);
+			rc |= cache_bind_text(st, 2, cache_tables[s]);
+			if (rc != SQLITE_OK)
+				return cache_bind_fail(c, st, "the snapshot's backend");
+			char what[64];
+			snprintf(what, sizeof what, "dropping %s the snapshot did not name", cache_tables[s]);
+			if (cache_step(c, st, what) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -1405,6 +1863,185 @@ void cache_snapshot_abort(struct cache *c, const char *backend)
 {
 	/* Same statement as begin: empty the backend's stage. */
 	(void)cache_snapshot_begin(c, backend);
+}
+
+/* ---- the search index ---- */
+
+static int cache_fts_load(struct cache *c)
+{
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st = c->fts_state_get;
+		if (cache_bind_text(st, 1, cache_tables[cache_fts_streams[k]]) != SQLITE_OK)
+			return cache_bind_fail(c, st, "the index state");
+		int rc = cache_step(c, st, "reading the search index state");
+		if (rc < 0)
+			return -1;
+		c->fts_rx[k] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		if (rc == SQLITE_ROW)
+			sqlite3_reset(st);
+	}
+	c->fts_loaded = 1;
+	return 0;
+}
+
+/* One table's next rows (at most max), inside the savepoint. Rows done,
+ * or -1. */
+static int cache_fts_table(struct cache *c, int k, int max, int64_t *upto)
+{
+	sqlite3_stmt *st = c->fts_max[k];
+	*upto = c->fts_rx[k];
+	if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK || sqlite3_bind_int(st, 2, max) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index step");
+	if (cache_step(c, st, "finding rows to index") != SQLITE_ROW)
+		return -1;
+	int n = sqlite3_column_int(st, 1);
+	int64_t last = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (n == 0)
+		return 0;
+	st = c->fts_put[k];
+	if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK || sqlite3_bind_int64(st, 2, last) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index step");
+	if (cache_step(c, st, "indexing rows for search") < 0)
+		return -1;
+	st = c->fts_state_set;
+	if (cache_bind_text(st, 1, cache_tables[cache_fts_streams[k]]) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, last) != SQLITE_OK)
+		return cache_bind_fail(c, st, "the index state");
+	if (cache_step(c, st, "recording the index state") < 0)
+		return -1;
+	*upto = last;
+	return n;
+}
+
+int cache_index_step(struct cache *c, int max_rows)
+{
+	if (c->follower || c->failed || max_rows <= 0)
+		return 0;
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		return -1;
+	/* Nothing arrived since the index last caught up: no transaction. */
+	if (c->fts_rx[0] >= c->rx - 1 && c->fts_rx[1] >= c->rx - 1 && c->fts_rx[2] >= c->rx - 1)
+		return 0;
+	if (cache_write_begin(c) < 0)
+		return -1;
+	/* A failure here must not cost the feeds their batch. */
+	if (cache_exec(c, "SAVEPOINT fts", "indexing for search") < 0)
+		return -1;
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		goto fail;
+	int done = 0;
+	int64_t upto[3];
+	for (int k = 0; k < 3; k++) {
+		int n = done < max_rows ? cache_fts_table(c, k, max_rows - done, &upto[k]) : 0;
+		if (n < 0)
+			goto fail;
+		if (done >= max_rows)
+			upto[k] = c->fts_rx[k];
+		done += n;
+	}
+	if (cache_exec(c, "RELEASE fts", "indexing for search") < 0)
+		goto fail;
+	memcpy(c->fts_rx, upto, sizeof upto);
+	c->batch_writes += done;
+	return done;
+fail:
+	sqlite3_exec(c->db, "ROLLBACK TO fts; RELEASE fts", NULL, NULL, NULL);
+	c->fts_loaded = 0;
+	return -1;
+}
+
+int64_t cache_index_behind(struct cache *c)
+{
+	if (!c->fts_loaded && cache_fts_load(c) < 0)
+		return -1;
+	int64_t behind = 0;
+	for (int k = 0; k < 3; k++) {
+		sqlite3_stmt *st = c->fts_behind[k];
+		if (sqlite3_bind_int64(st, 1, c->fts_rx[k]) != SQLITE_OK)
+			return cache_bind_fail(c, st, "the index lag");
+		if (cache_step(c, st, "counting rows not yet indexed") != SQLITE_ROW)
+			return -1;
+		behind += sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	return behind;
+}
+
+/* ---- retention ---- */
+
+int cache_purge(struct cache *c, int64_t cutoff_ms, int64_t *deleted)
+{
+	static const struct {
+		const char *table, *where;
+	} rules[] = {
+		{"alerts", "time < ?1"},
+		{"advisories", "time < ?1"},
+		{"tickets", "status IN ('closed', 'resolved') AND coalesce(updated, time) < ?1"},
+		{"drills", "status = 'closed' AND coalesce(updated, time) < ?1"},
+	};
+	const size_t nrules = sizeof rules / sizeof rules[0];
+	*deleted = 0;
+	if (cache_flush(c) < 0 || cache_write_begin(c) < 0)
+		return -1;
+	char sql[256];
+	for (int k = CACHE_DISK; k <= CACHE_MEM; k++) {
+		for (size_t i = 0; i < nrules + (k == CACHE_DISK); i++) {
+			if (i < nrules)
+				snprintf(sql, sizeof sql, "DELETE FROM %s.%s WHERE %s", cache_tiers[k], rules[i].table,
+					 rules[i].where);
+			else
+				snprintf(sql, sizeof sql, "DELETE FROM main.outbox WHERE state IN ('done', 'refused') "
+							  "AND created < ?1");
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+				cache_seterr(c, "cache %s: purging: %s", c->path, sqlite3_errmsg(c->db));
+				cache_batch_fail(c);
+				return -1;
+			}
+			sqlite3_bind_int64(st, 1, cutoff_ms);
+			int rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE) {
+				cache_seterr(c, "cache %s: purging: %s", c->path, sqlite3_errmsg(c->db));
+				cache_batch_fail(c);
+				return -1;
+			}
+			*deleted += sqlite3_changes(c->db);
+		}
+	}
+	return cache_flush(c);
+}
+
+int cache_vacuum(struct cache *c)
+{
+	if (cache_flush(c) < 0)
+		return -1;
+	/* VACUUM waits for no one: another connection's open read makes it
+	 * fail with SQLITE_BUSY at once or after the busy timeout. */
+	/* VACUUM rebuilds main's indexes by their unqualified table names,
+	 * which the TEMP views would shadow: drop them meanwhile. */
+	if (cache_views(c, 0) < 0)
+		return -1;
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, "VACUUM main", NULL, NULL, &msg);
+	if (cache_views(c, 1) < 0) {
+		sqlite3_free(msg);
+		return -1;
+	}
+	if (rc != SQLITE_OK) {
+		int busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+		cache_seterr(c, "cache %s: VACUUM: %s%s", c->path, msg ? msg : sqlite3_errstr(rc),
+			     busy ? " (another soctop has the cache open: quit it and run --purge again)" : "");
+		sqlite3_free(msg);
+		return -1;
+	}
+	rc = sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		cache_seterr(c, "cache %s: truncating the WAL: %s", c->path, sqlite3_errmsg(c->db));
+		return -1;
+	}
+	return cache_chmod_sidecars(c);
 }
 
 /* ---- outbox ---- */

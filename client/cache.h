@@ -19,6 +19,18 @@
  *   PRIMARY KEY (backend, id)
  * with an index on (time, id) and on (rx), and on tickets (due, id). Text is stored as received:
  * whoever draws it sanitises it.
+ * TLP:RED rows live in an in-memory database attached as "red" with the same
+ * tables (unless [cache] store_red allows them on disk). Readers use the
+ * unqualified names, which are TEMP views over both tiers; for each table
+ * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
+ * cheaply (aggregates over the union views would scan).
+ *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
+ *     the entity row's rowid (client/search.h): deletes leave by trigger,
+ *     new and changed rows are indexed by cache_index_step; fts_state(tbl,
+ *     rx) says how far each index has got; meta(key, value): red_on_disk = 1
+ *     while the file may hold TLP:RED rows;
+ *     and the partial index alerts_open (backend, severity, tlp) WHERE severity >= 3
+ *     AND status IS NOT 'closed' for the wall's counters
  *   cursors(backend PRIMARY KEY, epoch, seq, updated)
  *   snapshot_stage(backend, stream, id, rev, data) - a snapshot in progress
  *   outbox(id INTEGER PRIMARY KEY, backend, action_id UNIQUE, op, target,
@@ -32,7 +44,7 @@
 #include <sqlite3.h>
 #include "proto.h"
 
-#define CACHE_SCHEMA_VERSION 2
+#define CACHE_SCHEMA_VERSION 3
 
 struct cache;
 
@@ -42,6 +54,25 @@ struct cache;
  * timeout, foreign keys; migrations to CACHE_SCHEMA_VERSION. A database
  * newer than this build is refused. Returns 0, or -1 with err filled. */
 int cache_open(const char *path, struct cache **out, char *err, size_t errlen);
+/* How to open. Zeroed is the default. */
+struct cache_opts {
+	/* TLP:RED rows are kept in an in-memory tier (the views read both
+	 * through TEMP views named like the tables) and never reach the file;
+	 * RED rows a former configuration left there move to memory at open.
+	 * The memory tier keeps the newest 5,000 RED alerts and as many
+	 * advisories (state streams: all).
+	 * With red_on_disk they are stored like any other row. */
+	int red_on_disk;
+	/* Open as a follower when another process holds the writer's lock
+	 * (a lock file beside the cache, path + ".lock", 0600): then never
+	 * write (no stage clearing, no RED move, no checkpointer). Otherwise
+	 * the lock is taken and held until cache_close. */
+	int follow_if_locked;
+};
+/* 1 when opened as a follower, with the writer's pid (0 unknown). */
+int cache_is_follower(const struct cache *c, int *writer_pid);
+int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+		    size_t errlen);
 /* A file found damaged at open (not a SQLite header, truncated, SQLite
  * reporting corruption, or marked by a run that met corruption: see
  * "<path>.damaged") is renamed to <path>.corrupt-<UTC stamp> (with its
@@ -98,6 +129,25 @@ void cache_snapshot_abort(struct cache *c, const char *backend);
 /* Number of rows in an entity table (all backends). -1 on error. */
 int64_t cache_count(struct cache *c, enum proto_stream stream);
 const char *cache_table(enum proto_stream stream); /* "alerts", ... */
+
+/* The file's search index follows the tables in steps, off the ingest path:
+ * index up to max_rows rows stored or changed since the last step (in the
+ * open write batch; a failure rolls back only the step). Returns the rows
+ * indexed (0: caught up), or -1 with the message set. A follower indexes
+ * nothing. The memory tier is indexed at once. */
+int cache_index_step(struct cache *c, int max_rows);
+/* Rows of the file not yet in the search index (-1 on error). */
+int64_t cache_index_behind(struct cache *c);
+
+/* Retention: delete what is older than cutoff_ms (Unix ms) from both
+ * tiers, in one transaction: alerts and advisories by their time, closed or
+ * resolved tickets and closed drills by their last update, answered
+ * outbox entries by their creation. The search index follows. *deleted
+ * gets the row count. 0 or -1. */
+int cache_purge(struct cache *c, int64_t cutoff_ms, int64_t *deleted);
+/* Give free pages back: VACUUM, then truncate the WAL. Fails (-1, message
+ * saying so) while another soctop has the cache open. */
+int cache_vacuum(struct cache *c);
 
 /* The outbox: operator actions waiting to be sent, in order. */
 struct cache_action {

@@ -8,6 +8,7 @@
  * value) and refuses lines longer than inih's fixed buffer instead of letting
  * it split them. Everything the file says is validated before it is kept. */
 #include "client/config.h"
+#include "client/proto.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +24,8 @@
 #include <ini.h>
 
 #include "client/proto.h"
+#include "tui/draw.h"
+#include "tui/keymap.h"
 #include "tui/layout.h"
 
 #define TOKEN_FILE_MAX 4096
@@ -30,7 +33,32 @@
 enum section { SEC_NONE, SEC_CACHE, SEC_LOG, SEC_UI, SEC_BACKEND };
 
 /* Keys of [cache], [log] and [ui], and of each [backend NAME]. */
-enum { G_CACHE_PATH, G_LOG_FILE, G_LOG_LEVEL, G_UI_HZ, G_UI_ASCII, G_UI_LAYOUT, G_UI_LAYOUT_WIDE, G_NKEYS };
+enum {
+	G_CACHE_PATH,
+	G_LOG_FILE,
+	G_LOG_LEVEL,
+	G_UI_HZ,
+	G_UI_ASCII,
+	G_UI_LAYOUT,
+	G_UI_LAYOUT_WIDE,
+	G_CACHE_STORE_RED,
+	G_CACHE_RETAIN,
+	G_CACHE_EXPORT_CEIL,
+	G_UI_MODE,
+	G_UI_WALL_TLP,
+	G_UI_WALL_ROTATE,
+	G_UI_KEYMAP,
+	G_UI_KEYS,
+	G_UI_THEME,
+	G_UI_COLORS,
+	G_UI_MOUSE,
+	G_UI_LOW_BW,
+	G_UI_BELL,
+	G_UI_BELL_INTERVAL,
+	G_UI_TZ,
+	G_UI_LANG,
+	G_NKEYS
+};
 enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_INSECURE, B_NKEYS };
 
 static const struct {
@@ -162,7 +190,20 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->layout, sizeof cfg->layout, "%s", LAYOUT_DEFAULT);
 	snprintf(cfg->layout_wide, sizeof cfg->layout_wide, "%s", LAYOUT_DEFAULT_WIDE);
 	cfg->ascii = -1;
+	snprintf(cfg->keymap, sizeof cfg->keymap, "default");
+	cfg->theme = 0;
+	cfg->colors = -1;
+	cfg->mouse = 1;
+	cfg->alert_bell = 1;
+	cfg->alert_bell_interval = 30;
+	snprintf(cfg->language, sizeof cfg->language, "auto");
 	cfg->nbackends = 0;
+	cfg->store_red = 0;
+	cfg->retain_days = 90;
+	cfg->export_ceiling = PROTO_TLP_AMBER;
+	cfg->wall = 0;
+	cfg->wall_tlp_ceiling = PROTO_TLP_GREEN;
+	cfg->wall_rotate_s = 0;
 }
 
 /* ---- values ----------------------------------------------------------- */
@@ -208,6 +249,18 @@ static int set_path(struct parse *st, const char *key, char *dst, size_t sz, con
 		return -1;
 	}
 	return set_str(st, key, dst, sz, v);
+}
+
+/* A TLP name, exactly (proto_tlp_parse reads unknown names as RED, which
+ * is right for data and wrong for a setting). -1 when not a TLP. */
+static int config_tlp_exact(const char *v)
+{
+	static const char *names[] = { "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED" };
+	const char *p = strncasecmp(v, "TLP:", 4) == 0 ? v + 4 : v;
+	for (int i = 0; i < 5; i++)
+		if (strcasecmp(p, names[i]) == 0)
+			return i;
+	return strcasecmp(p, "WHITE") == 0 ? PROTO_TLP_CLEAR : -1;
 }
 
 static int parse_bool(const char *v)
@@ -411,6 +464,26 @@ static int first_time(struct parse *st, const char *key, int *line)
 	return 1;
 }
 
+/* A tz database name: letters, digits and "/_+-", no "..", and a zone file
+ * when the database is installed (UTC always). */
+static int tz_name_valid(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > 60 || v[0] == '/' || strstr(v, ".."))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("/_+-", v[i]))
+			return 0;
+	if (strcmp(v, "UTC") == 0)
+		return 1;
+	char path[128];
+	struct stat sb;
+	if (stat("/usr/share/zoneinfo", &sb) != 0)
+		return 1; /* no database to check against: TZ will say */
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", v);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static void key_global(struct parse *st, const char *key, const char *v)
 {
 	struct config *cfg = st->cfg;
@@ -430,9 +503,40 @@ static void key_global(struct parse *st, const char *key, const char *v)
 		id = G_UI_LAYOUT;
 	else if (st->sec == SEC_UI && strcmp(key, "layout_wide") == 0)
 		id = G_UI_LAYOUT_WIDE;
+	else if (st->sec == SEC_CACHE && strcmp(key, "store_red") == 0)
+		id = G_CACHE_STORE_RED;
+	else if (st->sec == SEC_CACHE && strcmp(key, "retain_days") == 0)
+		id = G_CACHE_RETAIN;
+	else if (st->sec == SEC_CACHE && strcmp(key, "export_ceiling") == 0)
+		id = G_CACHE_EXPORT_CEIL;
+	else if (st->sec == SEC_UI && strcmp(key, "mode") == 0)
+		id = G_UI_MODE;
+	else if (st->sec == SEC_UI && strcmp(key, "wall_tlp_ceiling") == 0)
+		id = G_UI_WALL_TLP;
+	else if (st->sec == SEC_UI && strcmp(key, "wall_rotate") == 0)
+		id = G_UI_WALL_ROTATE;
+	else if (st->sec == SEC_UI && strcmp(key, "keymap") == 0)
+		id = G_UI_KEYMAP;
+	else if (st->sec == SEC_UI && strcmp(key, "keys") == 0)
+		id = G_UI_KEYS;
+	else if (st->sec == SEC_UI) {
+		static const struct {
+			const char *name;
+			int id;
+		} more[] = { { "theme", G_UI_THEME },	  { "colors", G_UI_COLORS },
+			     { "mouse", G_UI_MOUSE },	  { "low_bandwidth", G_UI_LOW_BW },
+			     { "alert_bell", G_UI_BELL }, { "alert_bell_interval", G_UI_BELL_INTERVAL },
+			     { "timezone", G_UI_TZ },	  { "language", G_UI_LANG } };
+		for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+			if (strcmp(key, more[i].name) == 0)
+				id = more[i].id;
+	}
 	if (id < 0) {
-		static const char *known[] = { [SEC_CACHE] = "path", [SEC_LOG] = "file, level",
-					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide" };
+		static const char *known[] = { [SEC_CACHE] = "path, store_red, retain_days, export_ceiling",
+					       [SEC_LOG] = "file, level",
+					       [SEC_UI] = "refresh_hz, ascii, layout, layout_wide, keymap, keys, theme, colors, "
+							  "mouse, low_bandwidth, alert_bell, alert_bell_interval, timezone, "
+							  "language, mode, wall_tlp_ceiling, wall_rotate" };
 		kerr(st, key, "unknown key (known here: %s)", known[st->sec]);
 		return;
 	}
@@ -486,6 +590,124 @@ static void key_global(struct parse *st, const char *key, const char *v)
 			snprintf(dst, sizeof cfg->layout, "%s", v);
 		break;
 	}
+	case G_CACHE_STORE_RED: {
+		int b = parse_bool(v);
+		if (b < 0)
+			kerr(st, key, "must be yes or no");
+		else
+			cfg->store_red = b;
+		break;
+	}
+	case G_CACHE_RETAIN: {
+		long n = parse_int(v, 1, 36500);
+		if (n < 0)
+			kerr(st, key, "must be a whole number of days from 1 to 36500");
+		else
+			cfg->retain_days = (int)n;
+		break;
+	}
+	case G_CACHE_EXPORT_CEIL:
+	case G_UI_WALL_TLP: {
+		int t = config_tlp_exact(v);
+		if (t < 0 || (id == G_CACHE_EXPORT_CEIL && t == PROTO_TLP_RED))
+			kerr(st, key, "must be CLEAR, GREEN, AMBER or AMBER+STRICT%s",
+			     id == G_UI_WALL_TLP ? " (or RED)" : " (TLP:RED is never exported)");
+		else if (id == G_CACHE_EXPORT_CEIL)
+			cfg->export_ceiling = t;
+		else
+			cfg->wall_tlp_ceiling = t;
+		break;
+	}
+	case G_UI_MODE:
+		if (strcasecmp(v, "wall") == 0)
+			cfg->wall = 1;
+		else if (strcasecmp(v, "normal") == 0)
+			cfg->wall = 0;
+		else
+			kerr(st, key, "must be normal or wall");
+		break;
+	case G_UI_WALL_ROTATE: {
+		long n = parse_int(v, 0, 86400);
+		if (n < 0 || (n > 0 && n < 5))
+			kerr(st, key, "must be 0 (no rotation) or a number of seconds from 5 to 86400");
+		else
+			cfg->wall_rotate_s = (int)n;
+		break;
+	}
+	case G_UI_KEYMAP:
+		/* a preset by name, or a keymap file (its lines are checked when
+		 * soctop starts: a bad line is reported and skipped, not fatal) */
+		if (keymap_preset(v))
+			snprintf(cfg->keymap, sizeof cfg->keymap, "%s", v);
+		else if (v[0] == '/' || v[0] == '~')
+			set_path(st, key, cfg->keymap, sizeof cfg->keymap, v);
+		else
+			kerr(st, key, "must be a preset (%s) or the path of a keymap file", keymap_preset_names());
+		break;
+	case G_UI_KEYS:
+		set_path(st, key, cfg->keys_file, sizeof cfg->keys_file, v);
+		break;
+	case G_UI_THEME: {
+		int t = draw_theme_parse(v);
+		if (t < 0)
+			kerr(st, key, "must be default, light or high-contrast");
+		else
+			cfg->theme = t;
+		break;
+	}
+	case G_UI_COLORS: {
+		int c = draw_colors_parse(v);
+		if (c < -1)
+			kerr(st, key, "must be auto, 256, 16, 8 or mono");
+		else
+			cfg->colors = c;
+		break;
+	}
+	case G_UI_MOUSE:
+	case G_UI_LOW_BW: {
+		int b = parse_bool(v);
+		if (b < 0)
+			kerr(st, key, "must be yes or no");
+		else if (id == G_UI_MOUSE)
+			cfg->mouse = b;
+		else
+			cfg->low_bandwidth = b;
+		break;
+	}
+	case G_UI_BELL: {
+		static const char *bells[] = { "off", "bell", "flash" };
+		int b = -1;
+		for (int i = 0; i < 3; i++)
+			if (strcasecmp(v, bells[i]) == 0)
+				b = i;
+		if (b < 0)
+			kerr(st, key, "must be off, bell or flash");
+		else
+			cfg->alert_bell = b;
+		break;
+	}
+	case G_UI_BELL_INTERVAL: {
+		long n = parse_int(v, 1, 3600);
+		if (n < 0)
+			kerr(st, key, "must be a whole number of seconds from 1 to 3600");
+		else
+			cfg->alert_bell_interval = (int)n;
+		break;
+	}
+	case G_UI_TZ:
+		if (strcmp(v, "local") == 0)
+			cfg->timezone[0] = '\0';
+		else if (!tz_name_valid(v))
+			kerr(st, key, "must be local or a zone name such as Asia/Taipei or UTC (from the tz database)");
+		else
+			snprintf(cfg->timezone, sizeof cfg->timezone, "%s", v);
+		break;
+	case G_UI_LANG:
+		if (strcmp(v, "auto") != 0 && strcmp(v, "en") != 0 && strcmp(v, "zh_TW") != 0)
+			kerr(st, key, "must be auto, en or zh_TW");
+		else
+			snprintf(cfg->language, sizeof cfg->language, "%s", v);
+		break;
 	default:
 		break;
 	}

@@ -35,6 +35,22 @@ struct config {
 	int ascii;                 /* [ui] ascii = auto|yes|no: -1 auto (default), 0, 1 */
 	char layout[200];          /* [ui] layout: panes below 160 columns (tui/layout.h) */
 	char layout_wide[200];     /* [ui] layout_wide: from 160 columns */
+	int store_red;             /* [cache] store_red = yes: TLP:RED rows on disk too; default no */
+	int retain_days;           /* [cache] retain_days, 1..36500, default 90: --purge drops older */
+	int export_ceiling;        /* [cache] export_ceiling: highest TLP exported, default AMBER; never RED */
+	int wall;                  /* [ui] mode = wall (or --wall) */
+	int wall_tlp_ceiling;      /* [ui] wall_tlp_ceiling: highest TLP drawn on the wall, default GREEN */
+	int wall_rotate_s;         /* [ui] wall_rotate: seconds per wall layout, 0 = no rotation (default) */
+	char keymap[PATH_MAX];     /* [ui] keymap: a preset (default, vi, emacs) or a file; default "default" */
+	char keys_file[PATH_MAX];  /* [ui] keys: the user keymap; "" = $XDG_CONFIG_HOME/soctop/keys */
+	int theme;                 /* [ui] theme: enum draw_theme; default, light, high-contrast */
+	int colors;                /* [ui] colors: -1 auto, else the enum draw_colors cap */
+	int mouse;                 /* [ui] mouse: yes (default) or no */
+	int low_bandwidth;         /* [ui] low_bandwidth: no (default); also --low-bandwidth */
+	int alert_bell;            /* [ui] alert_bell: 0 off, 1 bell (default), 2 flash; on a new critical alert */
+	int alert_bell_interval;   /* [ui] alert_bell_interval: seconds between two, default 30 */
+	char timezone[64];         /* [ui] timezone: "" local (default), or a tz name ("Asia/Taipei") */
+	char language[8];          /* [ui] language: auto (the locale, default), en, zh_TW */
 };
 
 /* Fill cfg with defaults (paths resolved from XDG variables and HOME). */

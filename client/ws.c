@@ -92,6 +92,8 @@ struct ws {
 	int changes;
 	int destroying; /* ws_destroy() runs: closing callbacks must not re-arm */
 	lws_sorted_usec_list_t sul_tick;
+	lws_sorted_usec_list_t sul_index;
+	int index_failed; /* logged once */
 	lws_sorted_usec_list_t sul_batch;
 	int batch_timer_armed;
 	struct timer timers[WS_MAX_TIMERS];
@@ -678,6 +680,39 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(ws->ctx, 0, &ws->sul_tick, tick_cb, LWS_USEC_PER_SEC);
 }
 
+/* The search index follows the cache off the ingest path (client/cache.h):
+ * every 100 ms up to 10 ms of indexing while messages are being applied (a
+ * write batch is open), up to 50 ms when the loop is quiet. */
+#define WS_INDEX_PERIOD_MS 100
+#define WS_INDEX_BUSY_MS 10
+#define WS_INDEX_QUIET_MS 50
+#define WS_INDEX_CHUNK 200
+
+static int64_t ws_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void index_cb(lws_sorted_usec_list_t *sul)
+{
+	struct ws *ws = lws_container_of(sul, struct ws, sul_index);
+	int64_t t0 = ws_mono_ms();
+	int64_t budget = cache_batch_age_ms(ws->cache) >= 0 ? WS_INDEX_BUSY_MS : WS_INDEX_QUIET_MS;
+	int n;
+	do {
+		n = cache_index_step(ws->cache, WS_INDEX_CHUNK);
+	} while (n == WS_INDEX_CHUNK && ws_mono_ms() - t0 < budget);
+	if (n < 0 && !ws->index_failed) {
+		ws->index_failed = 1;
+		log_warn("search index: %s (search may miss new rows)", cache_errmsg(ws->cache));
+	} else if (n >= 0) {
+		ws->index_failed = 0;
+	}
+	lws_sul_schedule(ws->ctx, 0, &ws->sul_index, index_cb, WS_INDEX_PERIOD_MS * LWS_USEC_PER_SEC / 1000);
+}
+
 static int backend_setup(struct ws *ws, struct backend *b, const struct backend_conf *bc, char *err, size_t errlen)
 {
 	char tok[4096];
@@ -787,6 +822,7 @@ int ws_create(struct ws **out, const struct config *cfg, struct cache *cache, ch
 		}
 	}
 	lws_sul_schedule(ws->ctx, 0, &ws->sul_tick, tick_cb, LWS_USEC_PER_SEC);
+	lws_sul_schedule(ws->ctx, 0, &ws->sul_index, index_cb, WS_INDEX_PERIOD_MS * LWS_USEC_PER_SEC / 1000);
 	*out = ws;
 	return 0;
 }
@@ -836,6 +872,7 @@ void ws_destroy(struct ws *ws)
 		for (int i = 0; i < ws->n; i++)
 			lws_sul_cancel(&ws->b[i].sul_retry);
 		lws_sul_cancel(&ws->sul_tick);
+		lws_sul_cancel(&ws->sul_index);
 		lws_sul_cancel(&ws->sul_batch);
 		for (int i = 0; i < WS_MAX_TIMERS; i++)
 			lws_sul_cancel(&ws->timers[i].sul);

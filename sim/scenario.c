@@ -521,6 +521,15 @@ static void new_advisory(struct scenario *sc, time_t t)
 				"summary", "請會員立即更新至修補版本並重設 VPN 帳號密碼；F-SOC 已觀察到多家會員遭掃描。",
 				"tlp", "CLEAR", "severity", "critical", "cve", vulns[k].cve, "cvss",
 				vulns[k].cvss, "exploited", 1);
+	} else if (r < 9 && sc->adv_no % 2) {
+		/* Every other threat report is for named recipients only: the
+		 * TLP:RED items soctop keeps off its disk, walls and exports. */
+		json_array_append_new(ind, json_pack("{s:s,s:s}", "type", "ipv4", "value", "203.0.113.66"));
+		adv = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:s}", "id", id, "time", model_time(t), "kind",
+				"threat_report", "title",
+				"勒索集團 C2 基礎設施與受害會員名單 (TLP:RED, named recipients only)",
+				"summary", "僅限 F-SOC 值班與受害會員資安長；不得轉寄、不得存檔。",
+				"tlp", "RED", "severity", "critical");
 	} else if (r < 9) {
 		adv = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:s}", "id", id, "time", model_time(t), "kind",
 				"threat_report", "title",

@@ -1,7 +1,9 @@
 /* tui/actions.h - the operator actions of docs/PROTOCOL.md as a table: which
- * key starts which operation on which kind of item, and what it asks for.
- * The UI walks the steps with tui/prompt.h, confirms, and queues the result
- * in the outbox (ws_action). Wall mode leaves this table out entirely. */
+ * operation on which kind of item, and what it asks for. Each is a command
+ * of tui/command.h named after its op ("alert.ack", flagged CMD_OUTBOUND);
+ * the keymap binds keys to them. The UI walks the steps with tui/prompt.h,
+ * confirms, and queues the result in the outbox (ws_action). A read-only
+ * mode drops them all with cmd_set_readonly(). */
 #ifndef SOCTOP_ACTIONS_H
 #define SOCTOP_ACTIONS_H
 
@@ -23,14 +25,13 @@ struct act_step {
 struct act_spec {
 	const char *op;
 	enum proto_stream stream;
-	int key;             /* the key in a pane of that stream */
 	const char *what;    /* for help and prompts: "acknowledge" */
 	struct act_step steps[ACT_MAX_STEPS];
 	int nsteps;
 };
 
-/* The action bound to key for items of stream, or NULL. */
-const struct act_spec *actions_find(enum proto_stream stream, int key);
+/* The action of op ("alert.ack"), or NULL. */
+const struct act_spec *actions_find_op(const char *op);
 /* All actions, for help: sets *n. */
 const struct act_spec *actions_all(int *n);
 /* Put one step's answer into args (strings; ACT_NUMBER as a JSON number).

@@ -33,10 +33,19 @@ enum draw_role {
 	ROLE_COUNT
 };
 
-enum draw_colors { DRAW_MONO, DRAW_8, DRAW_256 };
+/* In order: a config's "colors" caps the mode at one of these. */
+enum draw_colors { DRAW_MONO, DRAW_8, DRAW_16, DRAW_256 };
+enum draw_theme { DRAW_THEME_DEFAULT, DRAW_THEME_LIGHT, DRAW_THEME_HIGH_CONTRAST, DRAW_THEME_COUNT };
 
-/* After initscr: pick the colour mode (NO_COLOR honoured) and the charset. */
-void draw_init(int ascii);
+/* "default", "light", "high-contrast": the theme, or -1. */
+int draw_theme_parse(const char *name);
+/* "auto" -1; "256", "16", "8", "mono" (or "none"): the cap; else -2. */
+int draw_colors_parse(const char *name);
+const char *draw_colors_name(enum draw_colors c);
+
+/* After initscr: pick the colour mode (the terminal's, capped by colors
+ * when it is not -1; none under NO_COLOR), the theme and the charset. */
+void draw_init(int ascii, int theme, int colors);
 enum draw_colors draw_colors(void);
 int draw_ascii(void);
 attr_t draw_attr(enum draw_role role);

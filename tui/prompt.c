@@ -44,8 +44,92 @@ void prompt_text(struct prompt *p, const char *label, int optional, int numeric)
 	p->numeric = numeric;
 }
 
+void prompt_set_text(struct prompt *p, const char *s)
+{
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	p->len = 0;
+	size_t left = strlen(s);
+	while (left > 0 && p->len < PROMPT_TEXT_MAX) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, left, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			memset(&ps, 0, sizeof ps);
+			s++;
+			left--;
+			continue;
+		}
+		if (k == 0)
+			break;
+		if (wc >= 32 && !(wc >= 0x7f && wc < 0xa0) && iswprint((wint_t)wc))
+			p->text[p->len++] = wc;
+		s += k;
+		left -= k;
+	}
+	p->text[p->len] = L'\0';
+}
+
+void prompt_line(struct prompt *p, const char *label, struct prompt_history *hist, prompt_complete_fn *complete,
+                 const char *initial)
+{
+	reset(p, PROMPT_TEXT, label);
+	p->optional = 1;
+	p->bare = 1;
+	p->hist = hist;
+	p->hist_pos = hist ? hist->n : 0;
+	p->complete = complete;
+	if (initial)
+		prompt_set_text(p, initial);
+}
+
+void prompt_history_add(struct prompt_history *h, const char *line)
+{
+	if (!h || !line[0] || (h->n > 0 && strcmp(h->items[h->n - 1], line) == 0))
+		return;
+	if (h->n == PROMPT_HISTORY_MAX) {
+		memmove(h->items[0], h->items[1], sizeof h->items[0] * (PROMPT_HISTORY_MAX - 1));
+		h->n--;
+	}
+	snprintf(h->items[h->n++], sizeof h->items[0], "%s", line);
+}
+
+/* Up (dir -1) and Down (+1) through the history; past the newest entry
+ * is an empty line. */
+static void history_move(struct prompt *p, int dir)
+{
+	struct prompt_history *h = p->hist;
+	if (!h || h->n == 0)
+		return;
+	int pos = p->hist_pos + dir;
+	if (pos < 0 || pos > h->n)
+		return;
+	p->hist_pos = pos;
+	prompt_set_text(p, pos == h->n ? "" : h->items[pos]);
+}
+
+static void complete(struct prompt *p)
+{
+	char line[PROMPT_LINE_MAX], out[PROMPT_LINE_MAX];
+	if (!p->complete)
+		return;
+	prompt_value(p, line, sizeof line);
+	int n = p->complete(line, out, sizeof out, p->hint, sizeof p->hint);
+	if (n >= 1)
+		prompt_set_text(p, out);
+	if (n <= 1)
+		p->hint[0] = '\0';
+}
+
 static enum prompt_result text_key(struct prompt *p, unsigned ch, int is_key)
 {
+	if (is_key && (ch == KEY_UP || ch == KEY_DOWN)) {
+		history_move(p, ch == KEY_UP ? -1 : 1);
+		return PROMPT_CONTINUE;
+	}
+	if (!is_key && ch == '\t') {
+		complete(p);
+		return PROMPT_CONTINUE;
+	}
 	if (is_key && (ch == KEY_BACKSPACE || ch == KEY_LEFT)) {
 		if (p->len > 0)
 			p->text[--p->len] = L'\0';

@@ -360,3 +360,17 @@ int text_fit(const char *s, int cells, int pad, int ascii, char *out, size_t out
 	out[len] = '\0';
 	return used;
 }
+
+/* See text.h. Bytes that only look like UTF-8 are bad UTF-8 too. */
+int text_utf8_len(const unsigned char *u)
+{
+	int len = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : (u[0] & 0xf0) == 0xe0 ? 3 : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	for (int k = 1; k < len; k++)
+		if ((u[k] & 0xc0) != 0x80)
+			return 0;
+	if ((u[0] == 0xe0 && u[1] < 0xa0) || (u[0] == 0xf0 && u[1] < 0x90) || /* overlong */
+	    (u[0] == 0xed && u[1] >= 0xa0) ||                                 /* surrogates */
+	    (u[0] == 0xf4 && u[1] >= 0x90))                                   /* past U+10FFFF */
+		return 0;
+	return len;
+}

@@ -35,4 +35,9 @@ int text_fit(const char *s, int cells, int pad, int ascii, char *out, size_t out
  * would occupy (for terminals without a UTF-8 locale). */
 size_t text_asciify(const char *s, char *out, size_t outsz);
 
+/* The length of the well-formed UTF-8 sequence of a non-ASCII character at
+ * u (2 to 4), or 0: no overlong forms, surrogates or code points past
+ * U+10FFFF. For parsers that refuse bad UTF-8 rather than repair it. */
+int text_utf8_len(const unsigned char *u);
+
 #endif

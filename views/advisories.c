@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/pager.h"
@@ -36,6 +37,7 @@ struct advisories {
 	int64_t total, fresh;
 	int dirty, l_want;
 	struct view_stamp st;
+	sqlite3_stmt *q_count; /* the rows the filter keeps */
 	int64_t now_ms; /* the frame being drawn, for the cells */
 };
 
@@ -75,7 +77,8 @@ static int adv_init(struct view *v)
 	v->priv = a;
 	a->dirty = 1;
 	sqlite3 *db = v->env->db;
-	if (pager_init(&a->pg, db, "advisories", ROW_COLS, read_row, a) || view_stamp_init(&a->st, db, "advisories"))
+	if (pager_init(&a->pg, db, "advisories", ROW_COLS, read_row, a) || view_stamp_init(&a->st, db, "advisories") ||
+	    view_prepare_filtered(db, "SELECT count(*) FROM advisories WHERE %s", NULL, &a->q_count))
 		return -1;
 	return 0;
 }
@@ -87,8 +90,34 @@ static void adv_fini(struct view *v)
 		return;
 	pager_fini(&a->pg);
 	view_stamp_fini(&a->st);
+	sqlite3_finalize(a->q_count);
 	free(a);
 	v->priv = NULL;
+}
+
+static int adv_set_filter(struct view *v, const struct filter *f)
+{
+	struct advisories *a = v->priv;
+	sqlite3_stmt *qc;
+	if (view_prepare_filtered(v->env->db, "SELECT count(*) FROM advisories WHERE %s", f, &qc))
+		return -1;
+	if (pager_set_filter(&a->pg, f) < 0) {
+		sqlite3_finalize(qc);
+		return -1;
+	}
+	sqlite3_finalize(a->q_count);
+	a->q_count = qc;
+	a->dirty = 1;
+	return 0;
+}
+
+static int adv_click(struct view *v, int line)
+{
+	struct advisories *a = v->priv;
+	if (!pager_click(&a->pg, line))
+		return 0;
+	a->dirty = 1;
+	return 1;
 }
 
 static int adv_key(struct view *v, int key)
@@ -138,7 +167,7 @@ static void adv_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct advisories *a = v->priv;
 	struct pager *pg = &a->pg;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int rows = r->h - 2;
 	if (rows < 0)
 		rows = 0;
@@ -150,28 +179,34 @@ static void adv_draw(struct view *v, const struct rect *r, int focused)
 	if (changed || a->dirty || a->l_want != rows) {
 		pager_load(pg, rows);
 		a->total = a->st.count;
+		if (filter_active(&v->filter)) {
+			a->total = sqlite3_step(a->q_count) == SQLITE_ROW ? sqlite3_column_int64(a->q_count, 0) : 0;
+			sqlite3_reset(a->q_count);
+		}
 		a->fresh = pager_count_new(pg);
 		a->l_want = rows;
 		a->dirty = 0;
 	}
 
-	snprintf(buf, sizeof buf, " Advisories  %lld cached", (long long)a->total);
+	char fl[FILTER_TEXT_MAX + 8];
+	snprintf(buf, sizeof buf, filter_active(&v->filter) ? _(" Advisories  %lld matching%s") : _(" Advisories  %lld cached%s"),
+	         (long long)a->total, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	pager_draw_badge(pg, r, used, view_title_attr(focused), a->fresh);
 	if (r->h < 2)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_TIME] = {"TIME", 8, 11, 100, 0},    [C_KIND] = {"KIND", 6, 10, 60, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},        [C_TLP] = {"TLP", 7, 7, 85, 0},
-	    [C_CVE] = {"CVE CVSS", 14, 19, 50, 0}, [C_EXPL] = {"EXPL", 4, 9, 80, 0},
-	    [C_TITLE] = {"TITLE", 10, 0, 70, 0},
+	    [C_TIME] = {_("TIME"), 8, 11, 100, 0},    [C_KIND] = {_("KIND"), 6, 10, 60, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},        [C_TLP] = {_("TLP"), 7, 7, 85, 0},
+	    [C_CVE] = {_("CVE CVSS"), 14, 19, 50, 0}, [C_EXPL] = {_("EXPL"), 4, 9, 80, 0},
+	    [C_TITLE] = {_("TITLE"), 10, 0, 70, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	a->now_ms = v->env->now_ms;
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, a, 0, pg->nrows, pg->sel,
-	                                     "No advisories in the cache yet: waiting for the F-SOC backend."});
+	                                     _("No advisories in the cache yet: waiting for the F-SOC backend.")});
 }
 
 static int adv_selected(struct view *v, struct view_sel *out)
@@ -186,10 +221,12 @@ static int adv_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_advisories = {
     .name = "advisories",
-    .title = "Advisories",
+    .title = N_("Advisories"),
     .init = adv_init,
     .fini = adv_fini,
     .draw = adv_draw,
     .key = adv_key,
+    .click = adv_click,
+    .set_filter = adv_set_filter,
     .selected = adv_selected,
 };

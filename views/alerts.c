@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/pager.h"
@@ -61,7 +62,7 @@ static int alerts_init(struct view *v)
 	v->priv = a;
 	sqlite3 *db = v->env->db;
 	if (pager_init(&a->pg, db, "alerts", ROW_COLS, read_row, a) ||
-	    view_prepare(db, "SELECT count(*) FROM alerts", &a->q_total))
+	    view_prepare(db, "SELECT n FROM alerts_stamp", &a->q_total))
 		return -1;
 	return 0;
 }
@@ -75,6 +76,28 @@ static void alerts_fini(struct view *v)
 	sqlite3_finalize(a->q_total);
 	free(a);
 	v->priv = NULL;
+}
+
+static int alerts_set_filter(struct view *v, const struct filter *f)
+{
+	struct alerts *a = v->priv;
+	sqlite3_stmt *qt;
+	if (view_prepare_filtered(v->env->db, "SELECT count(*) FROM alerts WHERE %s", f, &qt))
+		return -1;
+	if (pager_set_filter(&a->pg, f) < 0) {
+		sqlite3_finalize(qt);
+		return -1;
+	}
+	sqlite3_finalize(a->q_total);
+	a->q_total = qt;
+	a->total_at_ms = 0;
+	return 0;
+}
+
+static int alerts_click(struct view *v, int line)
+{
+	struct alerts *a = v->priv;
+	return pager_click(&a->pg, line);
 }
 
 static int alerts_key(struct view *v, int key)
@@ -125,7 +148,7 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct alerts *a = v->priv;
 	struct pager *pg = &a->pg;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int rows = r->h - 2; /* title bar and column headings */
 	if (rows < 0)
 		rows = 0;
@@ -134,35 +157,42 @@ static void alerts_draw(struct view *v, const struct rect *r, int focused)
 
 	/* count(*) walks an index of up to millions of rows: every 5 s when
 	 * large, every frame while small or plainly out of date. */
-	if (a->total < 20000 || a->total < pg->nrows || v->env->now_ms - a->total_at_ms > 5000 || a->total_at_ms == 0) {
+	int filtered = filter_active(&v->filter); /* a filtered count reads the table: every 5 s at most */
+	if ((!filtered && a->total < 20000) || a->total < pg->nrows || v->env->now_ms - a->total_at_ms > 5000 ||
+	    a->total_at_ms == 0) {
 		if (sqlite3_step(a->q_total) == SQLITE_ROW)
 			a->total = sqlite3_column_int64(a->q_total, 0);
 		sqlite3_reset(a->q_total);
 		a->total_at_ms = v->env->now_ms;
 	}
 
-	snprintf(buf, sizeof buf, " Alerts  %lld cached", (long long)a->total);
+	char fl[FILTER_TEXT_MAX + 8];
+	if (filter_active(&v->filter))
+		snprintf(buf, sizeof buf, _(" Alerts  %lld matching%s"), (long long)a->total,
+		         view_filter_label(v, fl, sizeof fl));
+	else
+		snprintf(buf, sizeof buf, _(" Alerts  %lld cached"), (long long)a->total);
 	int used = view_draw_title(r, focused, buf);
 	pager_draw_badge(pg, r, used, view_title_attr(focused), pager_count_new(pg));
 	if (r->h < 2)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_TIME] = {"TIME", 8, 11, 100, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},
-	    [C_TLP] = {"TLP", 7, 7, 80, 0},
-	    [C_STATUS] = {"STATUS", 6, 8, 20, 0},
-	    [C_INST] = {"INSTITUTION", 10, 20, 60, 0},
-	    [C_KIND] = {"CATEGORY", 8, 9, 40, 0},
-	    [C_SOURCE] = {"SOURCE", 8, 16, 10, 0},
-	    [C_CORR] = {"CORR", 4, 4, 50, 0},
-	    [C_TITLE] = {"TITLE", 24, 0, 70, 0},
+	    [C_TIME] = {_("TIME"), 8, 11, 100, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},
+	    [C_TLP] = {_("TLP"), 7, 7, 80, 0},
+	    [C_STATUS] = {_("STATUS"), 6, 8, 20, 0},
+	    [C_INST] = {_("INSTITUTION"), 10, 20, 60, 0},
+	    [C_KIND] = {_("CATEGORY"), 8, 9, 40, 0},
+	    [C_SOURCE] = {_("SOURCE"), 8, 16, 10, 0},
+	    [C_CORR] = {_("CORR"), 4, 4, 50, 0},
+	    [C_TITLE] = {_("TITLE"), 24, 0, 70, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	a->now_ms = v->env->now_ms;
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, a, 0, pg->nrows, pg->sel,
-	                                     "No alerts in the cache yet: waiting for the F-SOC backend."});
+	                                     _("No alerts in the cache yet: waiting for the F-SOC backend.")});
 }
 
 static int alerts_selected(struct view *v, struct view_sel *out)
@@ -177,10 +207,12 @@ static int alerts_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_alerts = {
     .name = "alerts",
-    .title = "Alerts",
+    .title = N_("Alerts"),
     .init = alerts_init,
     .fini = alerts_fini,
     .draw = alerts_draw,
     .key = alerts_key,
+    .click = alerts_click,
     .selected = alerts_selected,
+    .set_filter = alerts_set_filter,
 };

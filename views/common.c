@@ -17,14 +17,76 @@ int view_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *vals, int nvals)
+{
+	size_t used = 0;
+	int k = 0;
+	for (const char *t = tmpl; *t; t++) {
+		const char *piece = NULL;
+		size_t len = 1;
+		if (t[0] == '%' && t[1] == 's') {
+			if (k >= nvals)
+				return -1;
+			piece = vals[k++];
+			len = strlen(piece);
+			t++;
+		} else {
+			piece = t;
+		}
+		if (used + len + 1 > n)
+			return -1;
+		memcpy(out + used, piece, len);
+		used += len;
+	}
+	out[used] = '\0';
+	return k == nvals ? 0 : -1;
+}
+
+int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st)
+{
+	enum { MAX_WHERE = 2 }; /* one per tier of the cache at most */
+	char buf[MAX_WHERE * FILTER_SQL_MAX + 2048];
+	const char *where = f && filter_active(f) ? f->sql : "1";
+	const char *vals[MAX_WHERE] = {where, where};
+	int nv = 0;
+	for (const char *t = strstr(sql, "%s"); t; t = strstr(t + 2, "%s"))
+		nv++;
+	*st = NULL;
+	if (nv > MAX_WHERE || view_sql_subst(buf, sizeof buf, sql, vals, nv) < 0 || view_prepare(db, buf, st))
+		return -1;
+	if (f && filter_active(f) && filter_bind(f, *st) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void view_filter_refusal(const struct view *v, char *msg, size_t n)
+{
+	if (v->filter_why[0])
+		snprintf(msg, n, "filter: %s", v->filter_why);
+	else
+		snprintf(msg, n, "filter: cannot apply it: %s", sqlite3_errmsg(v->env->db));
+}
+
+const char *view_filter_label(const struct view *v, char *buf, size_t n)
+{
+	if (!filter_active(&v->filter))
+		return "";
+	snprintf(buf, n, "  /%s", v->filter.text);
+	return buf;
+}
+
 int view_stamp_init(struct view_stamp *s, sqlite3 *db, const char *table)
 {
 	char sql[160];
 	*s = (struct view_stamp){0};
-	snprintf(sql, sizeof sql, "SELECT coalesce(max(rx), 0) FROM %s", table);
+	/* table_stamp: see client/cache.h */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
 	if (view_prepare(db, sql, &s->q_rx))
 		return -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", table);
 	return view_prepare(db, sql, &s->q_count);
 }
 

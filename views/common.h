@@ -42,6 +42,20 @@ void view_list_clamp(struct view_list *l, int64_t n, int rows);
  * at a time; clamps. 1 when the key was used. */
 int view_list_key(struct view_list *l, int key, int page, int64_t n);
 
+/* tmpl with each "%s" replaced by the next of vals (SQL built from
+ * constant pieces only: never from typed values). 0, or -1 when it does not
+ * fit in n or the count differs. */
+int view_sql_subst(char *out, size_t n, const char *tmpl, const char *const *vals, int nvals);
+/* Prepare a statement the pane keeps, with each %s in sql (two at most:
+ * one per tier of the cache) replaced by f's WHERE fragment ("1" for NULL)
+ * and f's values bound. 0 or -1. */
+int view_prepare_filtered(sqlite3 *db, const char *sql, const struct filter *f, sqlite3_stmt **st);
+/* The message for a filter v's set_filter refused: "filter: " and its
+ * reason (v->filter_why, else the cache's error). */
+void view_filter_refusal(const struct view *v, char *msg, size_t n);
+/* "  /EXPR" for a title bar while v is filtered, else "". */
+const char *view_filter_label(const struct view *v, char *buf, size_t n);
+
 /* The title bar's attribute. */
 attr_t view_title_attr(int focused);
 /* The title bar on r's first line with label; returns the cells it took. */

@@ -1,5 +1,6 @@
 /* views/details.c - see details.h. */
 #include "views/details.h"
+#include "tui/i18n.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -156,7 +157,7 @@ static void add_field(struct details *d, const char *prefix, const char *k, json
 		size_t i;
 		json_t *e;
 		if (json_array_size(v) == 0) {
-			add(d, ROLE_DIM, "%s%-14s (none)", prefix, k);
+			add(d, ROLE_DIM, _("%s%-14s (none)"), prefix, k);
 			return;
 		}
 		int all_scalar = 1;
@@ -239,7 +240,7 @@ static void build(struct details *d)
 	snprintf(sql, sizeof sql, "SELECT data, epoch, rev FROM %s WHERE backend = ?1 AND id = ?2",
 		 cache_table(d->sel.stream));
 	if (sqlite3_prepare_v2(d->env->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		add(d, ROLE_ERROR, "cannot read the cache: %s", sqlite3_errmsg(d->env->db));
+		add(d, ROLE_ERROR, _("cannot read the cache: %s"), sqlite3_errmsg(d->env->db));
 		return;
 	}
 	sqlite3_bind_text(st, 1, d->sel.backend, -1, SQLITE_STATIC);
@@ -254,7 +255,7 @@ static void build(struct details *d)
 	}
 	sqlite3_finalize(st);
 	if (!d->found) {
-		add(d, ROLE_WARN, "%s %s is no longer in the cache (deleted, or purged).",
+		add(d, ROLE_WARN, _("%s %s is no longer in the cache (deleted, or purged)."),
 		    proto_stream_name(d->sel.stream), d->sel.id);
 		return;
 	}
@@ -264,7 +265,7 @@ static void build(struct details *d)
 		json_decref(data);
 		return;
 	}
-	add(d, ROLE_HEADER, "%s %s   from %s, revision %lld", proto_stream_name(d->sel.stream), d->sel.id,
+	add(d, ROLE_HEADER, _("%s %s   from %s, revision %lld"), proto_stream_name(d->sel.stream), d->sel.id,
 	    d->sel.backend, rev);
 	const char *k;
 	json_t *v;
@@ -281,7 +282,7 @@ static void build(struct details *d)
 		size_t i;
 		json_t *e;
 		add(d, ROLE_NORMAL, "%s", "");
-		add(d, ROLE_HEADER, "Indicators (%zu)", json_array_size(ind));
+		add(d, ROLE_HEADER, _("Indicators (%zu)"), json_array_size(ind));
 		json_array_foreach(ind, i, e)
 		{
 			char t[32], val[300];
@@ -303,7 +304,7 @@ static void build(struct details *d)
 		json_t *t = json_object_get(data, "ticket_id");
 		if (json_is_string(t)) {
 			add(d, ROLE_NORMAL, "%s", "");
-			add(d, ROLE_HEADER, "%s", "Ticket");
+			add(d, ROLE_HEADER, "%s", _("Ticket"));
 			add_link(d, PROTO_TICKETS, "", json_string_value(t));
 		}
 	} else if (d->sel.stream == PROTO_TICKETS) {
@@ -311,11 +312,11 @@ static void build(struct details *d)
 		size_t i;
 		json_t *e;
 		add(d, ROLE_NORMAL, "%s", "");
-		add(d, ROLE_HEADER, "Alerts (%zu)", json_is_array(ids) ? json_array_size(ids) : (size_t)0);
+		add(d, ROLE_HEADER, _("Alerts (%zu)"), json_is_array(ids) ? json_array_size(ids) : (size_t)0);
 		json_array_foreach(ids, i, e)
 		{
 			if (i >= DETAILS_MAX_LINKS) {
-				add(d, ROLE_DIM, "  … %zu more", json_array_size(ids) - i);
+				add(d, ROLE_DIM, _("  … %zu more"), json_array_size(ids) - i);
 				break;
 			}
 			if (json_is_string(e))
@@ -346,7 +347,7 @@ static void build(struct details *d)
 		size_t i;
 		json_t *e;
 		add(d, ROLE_NORMAL, "%s", "");
-		add(d, ROLE_HEADER, "Notes (%zu)", json_array_size(notes));
+		add(d, ROLE_HEADER, _("Notes (%zu)"), json_array_size(notes));
 		json_array_foreach(notes, i, e)
 		{
 			char when[40] = "-", who[80], text[400];
@@ -371,7 +372,7 @@ static void build(struct details *d)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			if (first) {
 				add(d, ROLE_NORMAL, "%s", "");
-				add(d, ROLE_HEADER, "%s", "Your actions");
+				add(d, ROLE_HEADER, "%s", _("Your actions"));
 				first = 0;
 			}
 			const char *state = (const char *)sqlite3_column_text(st, 1);
@@ -405,8 +406,8 @@ void details_draw(struct details *d, const struct rect *r)
 	build(d);
 	attr_t tattr = draw_attr(ROLE_TITLE_FOCUS);
 	char title[400];
-	snprintf(title, sizeof title, " Details: %s %s   (Esc back, ↑↓ move, Enter follow a → link)",
-		 proto_stream_name(d->sel.stream), d->sel.id);
+	snprintf(title, sizeof title, _(" Details: %s %s   from %s"),
+		 proto_stream_name(d->sel.stream), d->sel.id, d->sel.backend);
 	draw_fill(r->y, r->x, r->w, tattr);
 	draw_label(r->y, r->x, r->w, tattr, title);
 	int rows = r->h - 1;

@@ -5,12 +5,22 @@
  *
  * Drills are few: the pane shows one at a time (a running one first, else
  * the newest; '[' and ']' switch). The shown drill's JSON is parsed once
- * per revision and kept, so a frame only walks what is visible. */
+ * per revision and kept, so a frame only walks what is visible.
+ *
+ * The "/" filter narrows the shown drill's participants: they live inside
+ * the drill's JSON, not in a table, so the parsed terms are tested in C on
+ * the decoded document (filter_match_row, the SQL's semantics) once per
+ * revision or filter, and the rows drawn are the indexes that passed. Only
+ * words, inst: and status: mean something for a participant; the other
+ * fields are refused with a message. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
@@ -38,8 +48,13 @@ struct drills {
 	char name[192], kind[24], phase[24];
 	int64_t start, end;
 	int have_end;
-	struct view_list at; /* participants */
+	struct view_list at; /* participants (the ones shown: see row_index) */
 	int loaded;
+	/* the filter in force, and the participants of the shown drill it keeps */
+	struct filter f;
+	int *match; /* indexes into "participants", ascending */
+	int nmatch, match_cap;
+	int match_failed; /* out of memory: nothing shown, and said so */
 	struct view_stamp st;
 	sqlite3_stmt *q_list, *q_one;
 };
@@ -73,6 +88,7 @@ static void drills_fini(struct view *v)
 	sqlite3_finalize(d->q_one);
 	view_stamp_fini(&d->st);
 	json_decref(d->doc);
+	free(d->match);
 	free(d);
 	v->priv = NULL;
 }
@@ -81,6 +97,8 @@ static int same_ref(const struct drill_ref *a, const struct drill_ref *b)
 {
 	return !strcmp(a->backend, b->backend) && !strcmp(a->id, b->id);
 }
+
+static void match_participants(struct drills *d);
 
 static void load_shown(struct drills *d)
 {
@@ -115,6 +133,7 @@ static void load_shown(struct drills *d)
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	match_participants(d);
 }
 
 static void drills_refresh(struct view *v)
@@ -148,6 +167,7 @@ static void drills_refresh(struct view *v)
 		json_decref(d->doc);
 		d->doc = NULL;
 		d->shown = (struct drill_ref){0};
+		match_participants(d);
 		return;
 	}
 	load_shown(d);
@@ -156,7 +176,96 @@ static void drills_refresh(struct view *v)
 static int nparts(const struct drills *d)
 {
 	json_t *p = json_object_get(d->doc, "participants");
-	return json_is_array(p) ? (int)json_array_size(p) : 0;
+	size_t n = json_is_array(p) ? json_array_size(p) : 0;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* The participants shown: all, or the ones the filter keeps. */
+static int nshown(const struct drills *d)
+{
+	return filter_active(&d->f) ? d->nmatch : nparts(d);
+}
+
+/* The index in "participants" of the i-th row shown, or -1. */
+static int row_index(const struct drills *d, int64_t i)
+{
+	if (i < 0 || i >= nshown(d))
+		return -1;
+	return filter_active(&d->f) ? d->match[i] : (int)i;
+}
+
+/* What the filter sees of participant p: the fields the rows show. */
+static void participant_row(const json_t *p, struct filter_row *row)
+{
+	json_t *inst = json_object_get(p, "institution");
+	*row = (struct filter_row){{NULL}, NULL, NULL, NULL};
+	row->inst_name = json_string_value(json_object_get(inst, "name"));
+	row->inst_id = json_string_value(json_object_get(inst, "id"));
+	row->status = json_string_value(json_object_get(p, "status"));
+	row->text[0] = row->inst_name;
+	row->text[1] = row->inst_id;
+	row->text[2] = json_string_value(json_object_get(p, "target"));
+	row->text[3] = row->status;
+}
+
+/* The shown drill's participants that d->f keeps, into d->match. */
+static void match_participants(struct drills *d)
+{
+	d->nmatch = 0;
+	d->match_failed = 0;
+	if (!filter_active(&d->f))
+		return;
+	int n = nparts(d);
+	if (n > d->match_cap) {
+		int *m = realloc(d->match, (size_t)n * sizeof *m);
+		if (!m) {
+			d->match_failed = 1;
+			return;
+		}
+		d->match = m;
+		d->match_cap = n;
+	}
+	json_t *parts = json_object_get(d->doc, "participants");
+	struct filter_row row;
+	for (int i = 0; i < n; i++) {
+		participant_row(json_array_get(parts, (size_t)i), &row);
+		if (filter_match_row(&d->f, &row))
+			d->match[d->nmatch++] = i;
+	}
+}
+
+/* A drill participant's status, as the protocol lists them. */
+static int known_status(const char *s)
+{
+	static const char *const known[] = {"pending",   "under_attack", "degraded",
+	                                    "mitigated", "recovered",    "withdrawn"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcasecmp(s, known[i]))
+			return 1;
+	return 0;
+}
+
+static int drills_set_filter(struct view *v, const struct filter *f)
+{
+	struct drills *d = v->priv;
+	v->filter_why[0] = '\0';
+	if (filter_limit(f, 1u << FILTER_INST | 1u << FILTER_STATUS, "drills", v->filter_why, sizeof v->filter_why) < 0)
+		return -1;
+	for (int i = 0; i < f->nt; i++) {
+		const struct filter_term *t = &f->t[i];
+		for (int k = 0; t->kind == FILTER_STATUS && k < t->np; k++)
+			if (!known_status(f->p[t->p0 + k].s)) {
+				snprintf(v->filter_why, sizeof v->filter_why,
+				         "%.*s: '%.40s' is not a participant status (pending, under_attack, degraded, "
+				         "mitigated, recovered, withdrawn)",
+				         t->len > 40 ? 40 : t->len, f->text + t->at, f->p[t->p0 + k].s);
+				return -1;
+			}
+	}
+	d->f = *f;
+	d->at = (struct view_list){0, 0};
+	match_participants(d);
+	return 0;
 }
 
 static void switch_drill(struct drills *d, int step)
@@ -181,9 +290,9 @@ static int drills_key(struct view *v, int key)
 		switch_drill(d, 1);
 		break;
 	default:
-		return view_list_key(&d->at, key, page, nparts(d));
+		return view_list_key(&d->at, key, page, nshown(d));
 	}
-	view_list_clamp(&d->at, nparts(d), page);
+	view_list_clamp(&d->at, nshown(d), page);
 	return 1;
 }
 
@@ -279,7 +388,8 @@ enum { C_INST, C_TARGET, C_STATUS, C_PROBES, C_DETECT, C_REPORT, C_MITIGATE, C_N
 static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t *at, char *buf, size_t n)
 {
 	const struct drills *d = ctx;
-	const json_t *p = json_array_get(json_object_get(d->doc, "participants"), (size_t)i);
+	int k = row_index(d, i);
+	const json_t *p = k < 0 ? NULL : json_array_get(json_object_get(d->doc, "participants"), (size_t)k);
 	int level = ROWS_NORMAL;
 	const char *s = buf;
 	json_t *inst = json_object_get(p, "institution");
@@ -317,20 +427,23 @@ static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t
 static void drills_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct drills *d = v->priv;
-	char buf[256];
+	char buf[256 + FILTER_TEXT_MAX], fl[FILTER_TEXT_MAX + 8];
 	int64_t now = v->env->now_ms;
 	drills_refresh(v);
 
-	if (d->n > 0)
-		snprintf(buf, sizeof buf, " Drills  %d/%lld  [ ] switch", d->cur + 1, (long long)d->total);
+	if (d->n > 0 && filter_active(&v->filter))
+		snprintf(buf, sizeof buf, _(" Drills  %d/%lld  %d of %d matching%s  [ ] switch"), d->cur + 1,
+		         (long long)d->total, nshown(d), nparts(d), view_filter_label(v, fl, sizeof fl));
+	else if (d->n > 0)
+		snprintf(buf, sizeof buf, _(" Drills  %d/%lld  [ ] switch"), d->cur + 1, (long long)d->total);
 	else
-		snprintf(buf, sizeof buf, " Drills  0");
+		snprintf(buf, sizeof buf, "%s", _(" Drills  0"));
 	view_draw_title(r, focused, buf);
 	if (r->h < 2)
 		return;
 	if (d->n == 0 || !d->doc) {
 		const char *why = d->n == 0
-		                      ? "No drills in the cache yet: waiting for the F-CERT backend."
+		                      ? _("No drills in the cache yet: waiting for the F-CERT backend.")
 		                      : "This drill's data cannot be read (damaged in the cache): '[' or ']' for another.";
 		for (int y = r->y + 1; y < r->y + r->h; y++)
 			view_draw_blank(y, r, y == r->y + 1 ? why : NULL);
@@ -344,20 +457,23 @@ static void drills_draw(struct view *v, const struct rect *r, int focused)
 	if (rows < 0)
 		rows = 0;
 	v->page = rows;
-	int n = nparts(d);
+	int n = nshown(d);
 	view_list_clamp(&d->at, n, rows);
 	if (y0 >= r->y + r->h)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_INST] = {"INSTITUTION", 8, 0, 100, 0}, [C_TARGET] = {"TARGET", 8, 28, 40, 0},
-	    [C_STATUS] = {"STATUS", 12, 12, 90, 0},   [C_PROBES] = {"PROBES D/F/C", 16, 28, 80, 0},
-	    [C_DETECT] = {"DETECT", 7, 8, 60, 0},     [C_REPORT] = {"REPORT", 7, 8, 55, 0},
-	    [C_MITIGATE] = {"MITIGATE", 8, 8, 58, 0},
+	    [C_INST] = {_("INSTITUTION"), 8, 0, 100, 0}, [C_TARGET] = {_("TARGET"), 8, 28, 40, 0},
+	    [C_STATUS] = {_("STATUS"), 12, 12, 90, 0},   [C_PROBES] = {_("PROBES D/F/C"), 16, 28, 80, 0},
+	    [C_DETECT] = {_("DETECT"), 7, 8, 60, 0},     [C_REPORT] = {_("REPORT"), 7, 8, 55, 0},
+	    [C_MITIGATE] = {_("MITIGATE"), 8, 8, 58, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
-	view_draw_table(r, y0, rows, focused,
-	                &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, "No participants in this drill."});
+	const char *empty = d->match_failed ? "Out of memory: the participants cannot be filtered."
+	                    : filter_active(&d->f) && nparts(d)
+	                        ? _("No participant matches the filter (Esc clears it).")
+	                        : _("No participants in this drill.");
+	view_draw_table(r, y0, rows, focused, &(struct view_table){cols, C_N, cell, d, d->at.top, n, d->at.sel, empty});
 }
 
 static int drills_selected(struct view *v, struct view_sel *out)
@@ -368,20 +484,22 @@ static int drills_selected(struct view *v, struct view_sel *out)
 	view_sel_set(out, PROTO_DRILLS, d->shown.backend, d->shown.id);
 	/* the selected participant, for a check-in */
 	out->sub[0] = '\0';
+	int k = row_index(d, d->at.sel);
 	json_t *parts = d->doc ? json_object_get(d->doc, "participants") : NULL;
-	json_t *inst = json_object_get(json_array_get(parts, (size_t)d->at.sel), "institution");
+	json_t *inst = k < 0 ? NULL : json_object_get(json_array_get(parts, (size_t)k), "institution");
 	json_t *iid = json_object_get(inst, "id");
-	if (d->at.sel >= 0 && json_is_string(iid))
+	if (json_is_string(iid))
 		snprintf(out->sub, sizeof out->sub, "%s", json_string_value(iid));
 	return 1;
 }
 
 const struct view_class view_drills = {
     .name = "drills",
-    .title = "Drills",
+    .title = N_("Drills"),
     .init = drills_init,
     .fini = drills_fini,
     .draw = drills_draw,
     .key = drills_key,
     .selected = drills_selected,
+    .set_filter = drills_set_filter,
 };

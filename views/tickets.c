@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "tui/text.h"
 #include "views/common.h"
 #include "views/fmt.h"
@@ -49,6 +50,8 @@ struct tickets {
 	struct view_stamp st;
 	char sel_backend[64], sel_id[TICKETS_ID_MAX];
 	sqlite3_stmt *q_page[ROWS_SORT_COUNT][2], *q_vendor;
+	sqlite3_stmt *q_count; /* the rows the filter keeps */
+	int64_t ftotal;
 	int64_t now_ms; /* the frame being drawn, for the cells */
 };
 
@@ -56,22 +59,47 @@ struct tickets {
 	"backend, id, severity, tlp, coalesce(status, ''), coalesce(inst_name, inst_id, ''), coalesce(title, ''), "    \
 	"coalesce(assignee, ''), time, updated, data"
 
+/* The page statements of every sort, and the count, for filter f (NULL:
+ * all rows). 0, or -1 with none of them left. */
+static int prepare_pages(sqlite3 *db, const struct filter *f, sqlite3_stmt *page[ROWS_SORT_COUNT][2],
+                         sqlite3_stmt **count)
+{
+	char sql[2048];
+	memset(page, 0, sizeof(sqlite3_stmt *) * ROWS_SORT_COUNT * 2);
+	int bad = view_prepare_filtered(db, "SELECT count(*) FROM tickets WHERE %s", f, count);
+	for (int s = 0; s < ROWS_SORT_COUNT && !bad; s++)
+		for (int r = 0; r < 2 && !bad; r++) {
+			/* Each tier of the cache (the file, the TLP:RED memory:
+			 * client/cache.h) sorts its own first rows, then the two;
+			 * sorting through the tickets view would sort all rows of
+			 * both in full (three times the cost at 100,000 tickets). */
+			const char *o = rows_ticket_order(s, r);
+			int n = snprintf(sql, sizeof sql,
+			                 "SELECT " ROW_COLS " FROM (SELECT * FROM (SELECT * FROM main.tickets WHERE %%s "
+			                 "ORDER BY %s LIMIT ?1 + ?2) UNION ALL SELECT * FROM (SELECT * FROM red.tickets "
+			                 "WHERE %%s ORDER BY %s LIMIT ?1 + ?2)) ORDER BY %s LIMIT ?1 OFFSET ?2",
+			                 o, o, o);
+			bad = n < 0 || (size_t)n >= sizeof sql || view_prepare_filtered(db, sql, f, &page[s][r]);
+		}
+	if (!bad)
+		return 0;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++)
+			sqlite3_finalize(page[s][r]);
+	sqlite3_finalize(*count);
+	*count = NULL;
+	return -1;
+}
+
 static int tickets_init(struct view *v)
 {
 	struct tickets *t = calloc(1, sizeof *t);
-	char sql[1024];
 	if (!t)
 		return -1;
 	v->priv = t;
 	sqlite3 *db = v->env->db;
-	for (int s = 0; s < ROWS_SORT_COUNT; s++)
-		for (int r = 0; r < 2; r++) {
-			snprintf(sql, sizeof sql, "SELECT " ROW_COLS " FROM tickets ORDER BY %s LIMIT ?1 OFFSET ?2",
-			         rows_ticket_order(s, r));
-			if (view_prepare(db, sql, &t->q_page[s][r]))
-				return -1;
-		}
-	if (view_stamp_init(&t->st, db, "tickets") ||
+	if (prepare_pages(db, NULL, t->q_page, &t->q_count) ||
+	    view_stamp_init(&t->st, db, "tickets") ||
 	    view_prepare(db, "SELECT title FROM vendors WHERE id = ?1 ORDER BY backend = ?2 DESC LIMIT 1",
 	                 &t->q_vendor))
 		return -1;
@@ -88,6 +116,7 @@ static void tickets_fini(struct view *v)
 			sqlite3_finalize(t->q_page[s][r]);
 	view_stamp_fini(&t->st);
 	sqlite3_finalize(t->q_vendor);
+	sqlite3_finalize(t->q_count);
 	free(t);
 	v->priv = NULL;
 }
@@ -147,8 +176,7 @@ static void load_page(struct tickets *t, int want)
 	t->nrows = 0;
 	while (t->nrows < want && sqlite3_step(st) == SQLITE_ROW)
 		read_row(t, st, &t->rows[t->nrows++]);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_reset(st); /* bindings stay: the filter's values are bound once */
 	t->loaded = 1;
 	t->l_sort = t->sort;
 	t->l_reverse = t->reverse;
@@ -160,7 +188,11 @@ static void tickets_refresh(struct view *v, int want)
 {
 	struct tickets *t = v->priv;
 	int changed = view_stamp_changed(&t->st, v->env->now_ms) || !t->loaded;
-	t->total = t->st.count;
+	if (changed && filter_active(&v->filter)) {
+		t->ftotal = sqlite3_step(t->q_count) == SQLITE_ROW ? sqlite3_column_int64(t->q_count, 0) : 0;
+		sqlite3_reset(t->q_count);
+	}
+	t->total = filter_active(&v->filter) ? t->ftotal : t->st.count;
 	view_list_clamp(&t->at, t->total, want);
 	if (changed || t->l_sort != t->sort || t->l_reverse != t->reverse || t->l_want != want || t->l_top != t->at.top)
 		load_page(t, want);
@@ -180,10 +212,46 @@ static void tickets_refresh(struct view *v, int want)
 	}
 }
 
+static int tickets_set_filter(struct view *v, const struct filter *f)
+{
+	struct tickets *t = v->priv;
+	sqlite3_stmt *page[ROWS_SORT_COUNT][2], *count;
+	if (prepare_pages(v->env->db, f, page, &count) < 0)
+		return -1;
+	for (int s = 0; s < ROWS_SORT_COUNT; s++)
+		for (int r = 0; r < 2; r++) {
+			sqlite3_finalize(t->q_page[s][r]);
+			t->q_page[s][r] = page[s][r];
+		}
+	sqlite3_finalize(t->q_count);
+	t->q_count = count;
+	t->loaded = 0;
+	t->at.sel = t->at.top = 0;
+	t->sel_id[0] = '\0';
+	return 0;
+}
+
+static int tickets_click(struct view *v, int line)
+{
+	struct tickets *t = v->priv;
+	if (line < 0 || line >= t->nrows)
+		return 0;
+	t->at.sel = t->at.top + line;
+	t->sel_id[0] = '\0';
+	return 1;
+}
+
 static int tickets_key(struct view *v, int key)
 {
 	struct tickets *t = v->priv;
 	int page = v->page > 0 ? v->page : 1;
+	if (key >= VIEW_CMD_SORT_BY(0) && key < VIEW_CMD_SORT_BY(ROWS_SORT_COUNT)) {
+		t->sort = key - VIEW_CMD_SORT_BY(0);
+		t->reverse = 0;
+		t->at.sel = t->at.top = 0;
+		t->sel_id[0] = '\0';
+		return 1;
+	}
 	switch (key) {
 	case 's':
 		t->sort = (t->sort + 1) % ROWS_SORT_COUNT;
@@ -273,7 +341,7 @@ static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t
 static void tickets_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct tickets *t = v->priv;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int rows = r->h - 2;
 	if (rows < 0)
 		rows = 0;
@@ -285,8 +353,9 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 
 	int desc = rows_ticket_sort_desc(t->sort, t->reverse);
 	const char *arrow = draw_ascii() ? (desc ? "v" : "^") : (desc ? "\u2193" : "\u2191");
-	snprintf(buf, sizeof buf, " Tickets  %lld  sort: %s %s", (long long)t->total, rows_ticket_sort_name(t->sort),
-	         arrow);
+	char fl[FILTER_TEXT_MAX + 8];
+	snprintf(buf, sizeof buf, _(" Tickets  %lld  sort: %s %s%s"), (long long)t->total, rows_ticket_sort_name(t->sort),
+	         arrow, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (t->total > 0) {
 		snprintf(buf, sizeof buf, " %lld/%lld ", (long long)(t->at.sel + 1), (long long)t->total);
@@ -297,17 +366,17 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 
 	struct fmt_col cols[C_N] = {
 	    [C_MARK] = {"", 1, 1, 110, 0},
-	    [C_ID] = {"ID", 10, 16, 95, 0},
-	    [C_SEV] = {"SEV", 4, 4, 90, 0},
-	    [C_TLP] = {"TLP", 7, 7, 45, 0},
-	    [C_DUE] = {"DUE", 10, 11, 100, 0},
-	    [C_STATUS] = {"STATUS", 8, 14, 60, 0},
-	    [C_INST] = {"INSTITUTION", 10, 20, 55, 0},
-	    [C_TITLE] = {"TITLE", 10, 0, 70, 0},
-	    [C_ASSIGNEE] = {"ASSIGNEE", 9, 14, 35, 0},
-	    [C_VENDOR] = {"VENDOR", 6, 22, 25, 0},
-	    [C_HOURS] = {"HOURS", 5, 6, 20, 0},
-	    [C_UPD] = {"UPDATED", 8, 11, 15, 0},
+	    [C_ID] = {_("ID"), 10, 16, 95, 0},
+	    [C_SEV] = {_("SEV"), 4, 4, 90, 0},
+	    [C_TLP] = {_("TLP"), 7, 7, 45, 0},
+	    [C_DUE] = {_("DUE"), 10, 11, 100, 0},
+	    [C_STATUS] = {_("STATUS"), 8, 14, 60, 0},
+	    [C_INST] = {_("INSTITUTION"), 10, 20, 55, 0},
+	    [C_TITLE] = {_("TITLE"), 10, 0, 70, 0},
+	    [C_ASSIGNEE] = {_("ASSIGNEE"), 9, 14, 35, 0},
+	    [C_VENDOR] = {_("VENDOR"), 6, 22, 25, 0},
+	    [C_HOURS] = {_("HOURS"), 5, 6, 20, 0},
+	    [C_UPD] = {_("UPDATED"), 8, 11, 15, 0},
 	};
 	fmt_columns(cols, C_N, r->w);
 	t->now_ms = now;
@@ -320,7 +389,7 @@ static void tickets_draw(struct view *v, const struct rect *r, int focused)
 	}
 	view_draw_table(r, r->y + 1, rows, focused,
 	                &(struct view_table){cols, C_N, cell, t, 0, t->nrows, t->at.sel - t->at.top,
-	                                     "No tickets in the cache yet: waiting for the F-CERT backend."});
+	                                     _("No tickets in the cache yet: waiting for the F-CERT backend.")});
 }
 
 static int tickets_selected(struct view *v, struct view_sel *out)
@@ -335,10 +404,12 @@ static int tickets_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_tickets = {
     .name = "tickets",
-    .title = "Tickets",
+    .title = N_("Tickets"),
     .init = tickets_init,
     .fini = tickets_fini,
     .draw = tickets_draw,
     .key = tickets_key,
+    .click = tickets_click,
+    .set_filter = tickets_set_filter,
     .selected = tickets_selected,
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client/proto.h"
+#include "tui/i18n.h"
 #include "views/common.h"
 #include "views/fmt.h"
 #include "views/rows.h"
@@ -42,6 +43,7 @@ struct vendors {
 	int64_t l_top, l_at;
 	struct view_stamp st;
 	sqlite3_stmt *q_page, *q_low;
+	sqlite3_stmt *q_count; /* the rows the filter keeps */
 	int two;        /* this frame: two lines a contract */
 	int64_t now_ms; /* the frame being drawn, for the cells */
 };
@@ -54,15 +56,17 @@ static int vendors_init(struct view *v)
 	v->priv = a;
 	sqlite3 *db = v->env->db;
 	/* json_valid() first: json_extract() on a damaged row would fail the
-	 * whole count. */
-	if (view_prepare(db,
-	         "SELECT backend, id, coalesce(title, ''), data FROM vendors "
+	 * whole count. A CASE, not AND: SQLite may reorder the terms of an
+	 * AND it pushes into the arms of the vendors view (client/cache.h). */
+	if (view_prepare_filtered(db,
+	         "SELECT backend, id, coalesce(title, ''), data FROM vendors WHERE %s "
 	         "ORDER BY title, id, backend LIMIT ?1 OFFSET ?2",
-	         &a->q_page) ||
+	         NULL, &a->q_page) ||
+	    view_prepare_filtered(db, "SELECT count(*) FROM vendors WHERE %s", NULL, &a->q_count) ||
 	    view_prepare(db,
-	         "SELECT count(*) FROM vendors WHERE json_valid(data) AND "
+	         "SELECT count(*) FROM vendors WHERE CASE WHEN json_valid(data) THEN "
 	         "json_extract(data,'$.hours_total') - json_extract(data,'$.hours_used') - "
-	         "json_extract(data,'$.hours_reserved') < json_extract(data,'$.low_water')",
+	         "json_extract(data,'$.hours_reserved') < json_extract(data,'$.low_water') ELSE 0 END",
 	         &a->q_low) ||
 	    view_stamp_init(&a->st, db, "vendors"))
 		return -1;
@@ -76,6 +80,7 @@ static void vendors_fini(struct view *v)
 		return;
 	sqlite3_finalize(a->q_page);
 	sqlite3_finalize(a->q_low);
+	sqlite3_finalize(a->q_count);
 	view_stamp_fini(&a->st);
 	free(a);
 	v->priv = NULL;
@@ -126,8 +131,34 @@ static void refresh_count(struct view *v)
 		return;
 	a->loaded = 0; /* the page is read again too */
 	a->total = a->st.count;
+	if (filter_active(&v->filter)) {
+		a->total = sqlite3_step(a->q_count) == SQLITE_ROW ? sqlite3_column_int64(a->q_count, 0) : 0;
+		sqlite3_reset(a->q_count);
+	}
 	a->nlow = sqlite3_step(a->q_low) == SQLITE_ROW ? sqlite3_column_int64(a->q_low, 0) : 0;
 	sqlite3_reset(a->q_low);
+}
+
+static int vendors_set_filter(struct view *v, const struct filter *f)
+{
+	struct vendors *a = v->priv;
+	sqlite3_stmt *page, *count;
+	if (view_prepare_filtered(v->env->db,
+	                          "SELECT backend, id, coalesce(title, ''), data FROM vendors WHERE %s "
+	                          "ORDER BY title, id, backend LIMIT ?1 OFFSET ?2",
+	                          f, &page))
+		return -1;
+	if (view_prepare_filtered(v->env->db, "SELECT count(*) FROM vendors WHERE %s", f, &count)) {
+		sqlite3_finalize(page);
+		return -1;
+	}
+	sqlite3_finalize(a->q_page);
+	sqlite3_finalize(a->q_count);
+	a->q_page = page;
+	a->q_count = count;
+	a->loaded = 0;
+	a->at.sel = a->at.top = 0;
+	return 0;
 }
 
 static void refresh_page(struct view *v, int want)
@@ -247,7 +278,7 @@ static const char *cell(void *ctx, int64_t i, int c, int w, int selected, attr_t
 static void vendors_draw(struct view *v, const struct rect *r, int focused)
 {
 	struct vendors *a = v->priv;
-	char buf[160];
+	char buf[160 + FILTER_TEXT_MAX];
 	int64_t now = v->env->now_ms;
 	int lines = r->h - 2;
 	if (lines < 0)
@@ -260,7 +291,9 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 	v->page = rows;
 	refresh_page(v, rows);
 
-	snprintf(buf, sizeof buf, " Vendor hours  %lld contract%s", (long long)a->total, a->total == 1 ? "" : "s");
+	char fl[FILTER_TEXT_MAX + 8];
+	snprintf(buf, sizeof buf, a->total == 1 ? _(" Vendor hours  %lld contract%s") : _(" Vendor hours  %lld contracts%s"),
+	         (long long)a->total, view_filter_label(v, fl, sizeof fl));
 	int used = view_draw_title(r, focused, buf);
 	if (a->nlow > 0) {
 		snprintf(buf, sizeof buf, " %lld LOW ", (long long)a->nlow);
@@ -270,15 +303,15 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 		return;
 
 	struct fmt_col cols[C_N] = {
-	    [C_NAME] = {"VENDOR", 16, 30, 100, 0},
+	    [C_NAME] = {_("VENDOR"), 16, 30, 100, 0},
 	    [C_FLAG] = {"", 3, 3, 95, 0},
-	    [C_LEFT] = {"LEFT", 6, 9, 90, 0},
-	    [C_GAUGE] = {"USED/RESERVED/LEFT", 10, 0, 80, 0},
+	    [C_LEFT] = {_("LEFT"), 6, 9, 90, 0},
+	    [C_GAUGE] = {_("USED/RESERVED/LEFT"), 10, 0, 80, 0},
 	    [C_HOURS] = {"USED+RES/TOTAL", 12, 16, 50, 0},
-	    [C_BURN] = {"BURN", 7, 8, 55, 0},
-	    [C_DRY] = {"DRY BY", 11, 11, 60, 0},
-	    [C_PENDING] = {"PENDING", 8, 13, 40, 0},
-	    [C_PERIOD] = {"PERIOD", 21, 22, 30, 0},
+	    [C_BURN] = {_("BURN"), 7, 8, 55, 0},
+	    [C_DRY] = {_("DRY BY"), 11, 11, 60, 0},
+	    [C_PENDING] = {_("PENDING"), 8, 13, 40, 0},
+	    [C_PERIOD] = {_("PERIOD"), 21, 22, 30, 0},
 	};
 	/* One line: every column in order. Two lines: name, flag, left, period, pending above; gauge, hours, burn, dry below. */
 	static const int top2[] = {C_NAME, C_FLAG, C_LEFT, C_PERIOD, C_PENDING};
@@ -328,7 +361,7 @@ static void vendors_draw(struct view *v, const struct rect *r, int focused)
 		if (i >= a->nrows || i >= rows) {
 			view_draw_blank(y, r,
 			                line == 0 && a->nrows == 0
-			                    ? "No vendor contracts in the cache yet: waiting for the F-CERT backend."
+			                    ? _("No vendor contracts in the cache yet: waiting for the F-CERT backend.")
 			                    : NULL);
 			continue;
 		}
@@ -356,10 +389,11 @@ static int vendors_selected(struct view *v, struct view_sel *out)
 
 const struct view_class view_vendors = {
     .name = "vendors",
-    .title = "Vendor hours",
+    .title = N_("Vendor hours"),
     .init = vendors_init,
     .fini = vendors_fini,
     .draw = vendors_draw,
     .key = vendors_key,
+    .set_filter = vendors_set_filter,
     .selected = vendors_selected,
 };

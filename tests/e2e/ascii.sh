@@ -48,7 +48,8 @@ cols=$(sed -n "${dl},22p" "$T/scr" | awk '{ print index($0, "|") }' | sort -u)
 	{ cat "$T/scr" >&2; fail "the Drills | Advisories separator is not one straight column ($cols)"; }
 pass "the pane separators are straight '|' columns despite the Chinese names"
 
-# every alert row: time (an older day's date and time cut to the column: "12-06 2~"), severity, TLP at fixed columns
+# every alert row: time, severity, TLP at fixed columns
+# (an alert of an earlier day shows "MM-DD HH:MM", cut to the column: "12-06 2~")
 bad=$(sed -n "4,$((tl - 1))p" "$T/scr" | grep -v -E '^[0-9:-]+( [0-9:]+~?)? +(CRIT|HIGH|MED |LOW |INFO) (RED|AMBER|GREEN|CLEAR)')
 [ -z "$bad" ] || { cat "$T/scr" >&2; fail "alert rows out of shape: $bad"; }
 pass "alert rows keep their columns"

@@ -33,7 +33,10 @@ awk -v n=$N 'BEGIN {
 
 # 1) a sim with nothing in its log: soctop snapshots epoch E at seq 0
 start_sim --state "$T/sim.state" --replay "$T/empty.jsonl" --rate 0 --heartbeat 1
-write_config
+# a fifth of the alerts are TLP:RED: stored on disk here so that the file
+# can be counted (red_at_rest.sh checks that they are not by default)
+write_config "[cache]
+store_red = yes"
 run_soctop 120 40
 wait_for 30 grep -q "fsoc: snapshot of epoch .* at seq 0" "$T/soctop.log" || fail "no empty snapshot"
 wait_for 30 grep -q "fsoc: connecting -> live" "$T/soctop.log" || fail "fsoc never live"

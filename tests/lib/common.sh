@@ -77,8 +77,14 @@ EOC
 run_soctop() {
 	_c=$1; _r=$2; shift 2
 	tmux -S "$TMUX_SOCK" kill-session -t t 2>/dev/null
-	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x "$_c" -y "$_r" \
-		"TERM=${TEST_TERM:-xterm-256color} $B/soctop --config $T/config.ini $*; echo \"[exit \$?]\"; sleep 30"
+	# Killing the last session stops the server; a new-session racing its
+	# exit fails with "server exited unexpectedly": try again once it is gone.
+	for _try in 1 2 3; do
+		tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x "$_c" -y "$_r" \
+			"TERM=${TEST_TERM:-xterm-256color} $B/soctop --config $T/config.ini $*; echo \"[exit \$?]\"; sleep 30" &&
+			break
+		sleep 0.5
+	done
 	tmux -S "$TMUX_SOCK" set-option -g remain-on-exit on >/dev/null 2>&1 || true
 }
 screen() { tmux -S "$TMUX_SOCK" capture-pane -p -t t; }

@@ -472,16 +472,19 @@ static void test_migrate_v1_to_v2_backfills_due(void **state)
 	/* make it a version 1 database again */
 	sqlite3 *db = cache_db(c);
 	assert_int_equal(sqlite3_exec(db,
-				      "DROP INDEX tickets_due; ALTER TABLE alerts DROP COLUMN due;"
-				      "ALTER TABLE advisories DROP COLUMN due; ALTER TABLE tickets DROP COLUMN due;"
-				      "ALTER TABLE vendors DROP COLUMN due; ALTER TABLE drills DROP COLUMN due;"
+				      /* the memory tier's views name the column */
+				      "DROP VIEW temp.alerts; DROP VIEW temp.advisories; DROP VIEW temp.tickets;"
+				      "DROP VIEW temp.vendors; DROP VIEW temp.drills;"
+				      "DROP INDEX main.tickets_due; ALTER TABLE main.alerts DROP COLUMN due;"
+				      "ALTER TABLE main.advisories DROP COLUMN due; ALTER TABLE main.tickets DROP COLUMN due;"
+				      "ALTER TABLE main.vendors DROP COLUMN due; ALTER TABLE main.drills DROP COLUMN due;"
 				      "PRAGMA user_version = 1;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	reopen(f);
 	assert_int_equal(q_int(f->c, "PRAGMA user_version"), CACHE_SCHEMA_VERSION);
 	assert_int_equal(q_int(f->c, "SELECT due FROM tickets WHERE id = 'T-DUE'"), 1795608000000);
-	assert_int_equal(q_int(f->c, "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_due'"), 1);
+	assert_int_equal(q_int(f->c, "SELECT count(*) FROM main.sqlite_master WHERE name = 'tickets_due'"), 1);
 }
 
 static void test_reopen_keeps_data(void **state)
@@ -775,7 +778,7 @@ static void test_failed_write_rolls_back_batch(void **state)
 	assert_int_equal(upsert_ticket(c, "fcert", "E1", "T-1", 1, "t"), 1);
 	assert_int_equal(cache_cursor_set(c, "fcert", "E1", 1), 0);
 	/* Inside the open batch, so the rollback restores the table. */
-	assert_int_equal(sqlite3_exec(cache_db(c), "DROP TABLE alerts", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(cache_db(c), "DROP TABLE main.alerts", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(upsert_alert(c, "fsoc", "E1", "AL-1", 1, "x"), -1);
 	assert_contains(cache_errmsg(c), "AL-1");
 	assert_int_equal(upsert_ticket(c, "fcert", "E1", "T-2", 1, "t"), -1);
@@ -1064,6 +1067,169 @@ static void test_outbox_add_commits_and_persists(void **state)
 	cache_action_clear(&a);
 }
 
+
+/* ---- TLP:RED at rest ---- */
+
+static void ent_set_tlp(struct ent *x, int tlp)
+{
+	json_object_set_new(x->data, "tlp", json_string(proto_tlp_name(tlp)));
+	x->e.tlp = tlp;
+}
+
+static int upsert_tlp(struct cache *c, enum proto_stream stream, const char *id, int64_t rev, const char *title,
+		      int tlp)
+{
+	struct ent x;
+	if (stream == PROTO_ALERTS)
+		ent_alert(&x, id, rev, title);
+	else
+		ent_ticket(&x, id, rev, title);
+	ent_set_tlp(&x, tlp);
+	int rc = cache_upsert(c, stream == PROTO_ALERTS ? "fsoc" : "fcert", "E1", &x.e);
+	ent_free(&x);
+	return rc;
+}
+
+static int64_t q_count_in(struct cache *c, const char *table, const char *id)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = '%s'", table, id);
+	return q_int(c, sql);
+}
+
+/* A RED row is read through the views like any other but never reaches
+ * the file; it is gone after a restart. */
+static void test_red_kept_in_memory(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c = open_ok(f);
+	assert_int_equal(upsert_tlp(c, PROTO_ALERTS, "AL-RED", 1, "red secret", PROTO_TLP_RED), 1);
+	assert_int_equal(upsert_tlp(c, PROTO_ALERTS, "AL-AMB", 1, "amber", PROTO_TLP_AMBER), 1);
+	assert_int_equal(cache_flush(c), 0);
+	assert_int_equal(q_count_in(c, "alerts", "AL-RED"), 1);
+	assert_int_equal(q_count_in(c, "main.alerts", "AL-RED"), 0);
+	assert_int_equal(q_count_in(c, "red.alerts", "AL-RED"), 1);
+	assert_int_equal(q_count_in(c, "main.alerts", "AL-AMB"), 1);
+	assert_int_equal(cache_count(c, PROTO_ALERTS), 2);
+	assert_int_equal(q_int(c, "SELECT rx FROM alerts_stamp"), q_int(c, "SELECT max(rx) FROM alerts"));
+	/* the rev rule holds in memory too */
+	assert_int_equal(upsert_tlp(c, PROTO_ALERTS, "AL-RED", 1, "red secret", PROTO_TLP_RED), 0);
+	reopen(f);
+	assert_int_equal(q_count_in(f->c, "alerts", "AL-RED"), 0);
+	assert_int_equal(q_count_in(f->c, "alerts", "AL-AMB"), 1);
+}
+
+/* A TLP change moves the row between the file and memory; an older
+ * version in the other tier never wins over a newer one. */
+static void test_red_moves_with_tlp(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c = open_ok(f);
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-1", 1, "t", PROTO_TLP_RED), 1);
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-1", 2, "t", PROTO_TLP_AMBER), 1);
+	assert_int_equal(q_count_in(c, "red.tickets", "T-1"), 0);
+	assert_int_equal(q_count_in(c, "main.tickets", "T-1"), 1);
+	/* an older RED version of it is ignored */
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-1", 1, "t", PROTO_TLP_RED), 0);
+	assert_int_equal(q_count_in(c, "red.tickets", "T-1"), 0);
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-1", 3, "t", PROTO_TLP_RED), 1);
+	assert_int_equal(q_count_in(c, "main.tickets", "T-1"), 0);
+	assert_int_equal(q_count_in(c, "red.tickets", "T-1"), 1);
+	/* an older AMBER version is ignored too */
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-1", 2, "t", PROTO_TLP_AMBER), 0);
+	assert_int_equal(q_count_in(c, "main.tickets", "T-1"), 0);
+	assert_int_equal(q_count_in(c, "tickets", "T-1"), 1);
+	/* deletes reach memory, with the rev rule */
+	assert_int_equal(cache_delete(c, "fcert", "E1", PROTO_TICKETS, "T-1", 3), 0);
+	assert_int_equal(cache_delete(c, "fcert", "E1", PROTO_TICKETS, "T-1", 4), 1);
+	assert_int_equal(q_count_in(c, "tickets", "T-1"), 0);
+	/* a new epoch replaces whatever the rev */
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-2", 9, "t", PROTO_TLP_GREEN), 1);
+	struct ent x;
+	ent_ticket(&x, "T-2", 1, "t");
+	ent_set_tlp(&x, PROTO_TLP_RED);
+	assert_int_equal(cache_upsert(c, "fcert", "E2", &x.e), 1);
+	ent_free(&x);
+	assert_int_equal(q_count_in(c, "main.tickets", "T-2"), 0);
+	assert_int_equal(q_count_in(c, "red.tickets", "T-2"), 1);
+	assert_int_equal(cache_flush(c), 0);
+}
+
+/* A snapshot stages RED entities in memory, applies them there, and
+ * prunes the state rows it did not name from both tiers. */
+static void test_red_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c = open_ok(f);
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-OLDRED", 1, "t", PROTO_TLP_RED), 1);
+	assert_int_equal(upsert_tlp(c, PROTO_TICKETS, "T-OLD", 1, "t", PROTO_TLP_GREEN), 1);
+	assert_int_equal(cache_snapshot_begin(c, "fcert"), 0);
+	struct ent x;
+	ent_ticket(&x, "T-NEWRED", 1, "new red");
+	ent_set_tlp(&x, PROTO_TLP_RED);
+	assert_int_equal(cache_snapshot_stage(c, "fcert", &x.e), 0);
+	ent_free(&x);
+	assert_int_equal(q_int(c, "SELECT count(*) FROM main.snapshot_stage"), 0);
+	assert_int_equal(q_int(c, "SELECT count(*) FROM red.snapshot_stage"), 1);
+	assert_int_equal(stage_ticket(c, "fcert", "T-GREEN", 1, "green"), 0);
+	assert_int_equal(cache_snapshot_commit(c, "fcert", "E2", 10), 0);
+	assert_int_equal(cache_flush(c), 0);
+	assert_int_equal(q_count_in(c, "tickets", "T-OLDRED"), 0);
+	assert_int_equal(q_count_in(c, "tickets", "T-OLD"), 0);
+	assert_int_equal(q_count_in(c, "red.tickets", "T-NEWRED"), 1);
+	assert_int_equal(q_count_in(c, "main.tickets", "T-GREEN"), 1);
+	assert_int_equal(q_int(c, "SELECT count(*) FROM snapshot_stage"), 0);
+}
+
+/* With [cache] store_red the rows are stored like any other; opened
+ * again without it, they leave the file for memory. */
+static void test_red_on_disk_allowed_then_revoked(void **state)
+{
+	struct fixture *f = *state;
+	struct cache_opts o = {.red_on_disk = 1};
+	assert_int_equal(cache_open_with(f->path, &o, &f->c, f->err, sizeof f->err), 0);
+	assert_int_equal(upsert_tlp(f->c, PROTO_ALERTS, "AL-RED", 1, "red zebrasecret", PROTO_TLP_RED), 1);
+	assert_int_equal(cache_flush(f->c), 0);
+	assert_int_equal(q_count_in(f->c, "main.alerts", "AL-RED"), 1);
+	while (cache_index_step(f->c, 100) > 0)
+		;
+	assert_int_equal(cache_flush(f->c), 0);
+	/* the word's bytes in the index's segments and its content table */
+	const char *bytes = "SELECT (SELECT count(*) FROM main.alerts_fts_data WHERE instr(block, CAST('zebrasecret' AS BLOB))) + "
+			    "(SELECT count(*) FROM main.alerts_fts_content WHERE instr(c0, 'zebrasecret'))";
+	assert_true(q_int(f->c, bytes) > 0); /* the check can fail */
+	reopen(f);
+	assert_int_equal(q_count_in(f->c, "main.alerts", "AL-RED"), 0);
+	/* and its words left the file's search index too */
+	assert_int_equal(q_int(f->c, bytes), 0);
+	assert_int_equal(q_count_in(f->c, "alerts", "AL-RED"), 1);
+	assert_int_equal(upsert_tlp(f->c, PROTO_ALERTS, "AL-RED", 2, "red", PROTO_TLP_RED), 1);
+	assert_int_equal(q_count_in(f->c, "main.alerts", "AL-RED"), 0);
+}
+
+/* The memory tier stays bounded: the oldest RED alerts go past 5,000. */
+static void test_red_memory_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct cache *c = open_ok(f);
+	char id[32];
+	for (int i = 0; i < 6000; i++) {
+		struct ent x;
+		snprintf(id, sizeof id, "AL-R%05d", i);
+		ent_alert(&x, id, 1, "red");
+		ent_set_tlp(&x, PROTO_TLP_RED);
+		x.e.time_ms += i;
+		assert_int_equal(cache_upsert(c, "fsoc", "E1", &x.e), 1);
+		ent_free(&x);
+	}
+	assert_int_equal(cache_flush(c), 0);
+	int64_t n = q_int(c, "SELECT count(*) FROM red.alerts");
+	assert_true(n >= 5000 && n <= 5500);
+	/* the newest stay */
+	assert_int_equal(q_count_in(c, "alerts", "AL-R05999"), 1);
+	assert_int_equal(q_count_in(c, "alerts", "AL-R00000"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1265,11 @@ int main(void)
 		T(test_stage_cleared_at_open),
 		T(test_outbox_order_and_states),
 		T(test_outbox_add_commits_and_persists),
+		T(test_red_kept_in_memory),
+		T(test_red_moves_with_tlp),
+		T(test_red_snapshot),
+		T(test_red_on_disk_allowed_then_revoked),
+		T(test_red_memory_bounded),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

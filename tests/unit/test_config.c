@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "client/config.h"
+#include "tui/draw.h"
 #include "client/proto.h"
 
 static const char *saved_names[] = { "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "SOCTOP_TOKEN", "SOCTOP_TEST_TOK" };
@@ -306,6 +307,56 @@ static void test_err_required(void **state)
 	             "[backend a] tls_insecure_skip_verify: must be yes or no");
 	/* no shorter or friendlier spelling turns verification off */
 	expect_error(fx, "[backend a]\nurl = wss://h\ntoken_env = T\nverify = no\n", 4, "[backend a] verify: unknown key");
+}
+
+static void test_keymap_keys(void **state)
+{
+	struct fx *fx = *state;
+	int rc = load(fx, "[ui]\nkeymap = vi\nkeys = /etc/soctop/keys\n");
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, fx->err);
+	assert_string_equal(fx->cfg.keymap, "vi");
+	assert_string_equal(fx->cfg.keys_file, "/etc/soctop/keys");
+	rc = load(fx, "[ui]\nkeymap = /etc/soctop/my.keys\n");
+	assert_int_equal(rc, 0);
+	assert_string_equal(fx->cfg.keymap, "/etc/soctop/my.keys");
+	expect_error(fx, "[ui]\nkeymap = nano\n", 2, "[ui] keymap: must be a preset (default, emacs, vi) or the path");
+	expect_error(fx, "[ui]\nkeys = relative/keys\n", 2, "[ui] keys: must be an absolute path");
+}
+
+static void test_ui_terminal_keys(void **state)
+{
+	struct fx *fx = *state;
+	int rc = load(fx, "[ui]\ntheme = high-contrast\ncolors = 16\nmouse = no\nlow_bandwidth = yes\n"
+	                  "alert_bell = flash\nalert_bell_interval = 5\ntimezone = Asia/Taipei\nlanguage = zh_TW\n");
+	if (rc != 0)
+		fail_msg("rc %d: %s", rc, fx->err);
+	assert_int_equal(fx->cfg.theme, DRAW_THEME_HIGH_CONTRAST);
+	assert_int_equal(fx->cfg.colors, DRAW_16);
+	assert_int_equal(fx->cfg.mouse, 0);
+	assert_int_equal(fx->cfg.low_bandwidth, 1);
+	assert_int_equal(fx->cfg.alert_bell, 2);
+	assert_int_equal(fx->cfg.alert_bell_interval, 5);
+	assert_string_equal(fx->cfg.timezone, "Asia/Taipei");
+	assert_string_equal(fx->cfg.language, "zh_TW");
+	/* the defaults */
+	rc = load(fx, "[ui]\n");
+	assert_int_equal(rc, 0);
+	assert_int_equal(fx->cfg.theme, DRAW_THEME_DEFAULT);
+	assert_int_equal(fx->cfg.colors, -1);
+	assert_int_equal(fx->cfg.mouse, 1);
+	assert_int_equal(fx->cfg.alert_bell, 1);
+	assert_int_equal(fx->cfg.alert_bell_interval, 30);
+	assert_string_equal(fx->cfg.timezone, "");
+	assert_string_equal(fx->cfg.language, "auto");
+	expect_error(fx, "[ui]\ntheme = neon\n", 2, "[ui] theme: must be default, light or high-contrast");
+	expect_error(fx, "[ui]\ncolors = 88\n", 2, "[ui] colors: must be auto, 256, 16, 8 or mono");
+	expect_error(fx, "[ui]\nmouse = sometimes\n", 2, "[ui] mouse: must be yes or no");
+	expect_error(fx, "[ui]\nalert_bell = siren\n", 2, "[ui] alert_bell: must be off, bell or flash");
+	expect_error(fx, "[ui]\nalert_bell_interval = 0\n", 2, "[ui] alert_bell_interval: must be");
+	expect_error(fx, "[ui]\ntimezone = ../../etc/passwd\n", 2, "[ui] timezone: must be local or a zone name");
+	expect_error(fx, "[ui]\ntimezone = Mars/Olympus\n", 2, "[ui] timezone: must be local or a zone name");
+	expect_error(fx, "[ui]\nlanguage = fr\n", 2, "[ui] language: must be auto, en or zh_TW");
 }
 
 static void test_err_inline_token(void **state)
@@ -612,7 +663,7 @@ static void test_example_loads(void **state)
 	/* and each commented default, uncommented, is accepted as written */
 	FILE *in = fopen(path, "r");
 	assert_non_null(in);
-	char line[256], out[8192] = "";
+	char line[256], out[16384] = "";
 	size_t n = 0;
 	while (fgets(line, sizeof line, in)) {
 		const char *l = line;
@@ -636,7 +687,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_defaults_xdg_set), T(test_defaults_xdg_unset), T(test_full_file),     T(test_lenient_layout),
 		T(test_value_forms),      T(test_err_unknown),        T(test_err_url),       T(test_err_required),
-		T(test_err_inline_token), T(test_err_values),         T(test_err_backend_names), T(test_err_syntax),
+		T(test_keymap_keys), T(test_ui_terminal_keys), T(test_err_inline_token), T(test_err_values),         T(test_err_backend_names), T(test_err_syntax),
 		T(test_search_order),     T(test_token_file),         T(test_token_env),     T(test_token_via_config),
 		T(test_example_loads),
 	};

@@ -77,12 +77,13 @@ static void test_text_chinese_and_editing(void **state)
 static void test_actions_table(void **state)
 {
 	(void)state;
-	const struct act_spec *a = actions_find(PROTO_TICKETS, 'o');
+	const struct act_spec *a = actions_find_op("ticket.assign");
 	assert_non_null(a);
-	assert_string_equal(a->op, "ticket.assign");
-	assert_null(actions_find(PROTO_VENDORS, 'a'));
-	assert_string_equal(actions_find(PROTO_ALERTS, 'c')->op, "alert.close");
-	assert_string_equal(actions_find(PROTO_DRILLS, 'c')->op, "drill.checkin");
+	assert_int_equal(a->stream, PROTO_TICKETS);
+	assert_null(actions_find_op("vendor.ack"));
+	assert_null(actions_find_op(NULL));
+	assert_int_equal(actions_find_op("alert.close")->stream, PROTO_ALERTS);
+	assert_int_equal(actions_find_op("drill.checkin")->stream, PROTO_DRILLS);
 	/* every op of the protocol is reachable */
 	const char *ops[] = {"alert.ack",   "alert.close",   "alert.escalate", "ticket.ack", "ticket.assign",
 			     "ticket.status", "ticket.note", "ticket.request_vendor", "drill.checkin"};
@@ -100,7 +101,7 @@ static void test_set_arg(void **state)
 {
 	(void)state;
 	json_t *args = json_object();
-	const struct act_spec *v = actions_find(PROTO_TICKETS, 'v');
+	const struct act_spec *v = actions_find_op("ticket.request_vendor");
 	assert_int_equal(actions_set_arg(args, &v->steps[1], "abc"), -1);
 	assert_int_equal(actions_set_arg(args, &v->steps[1], "0"), -1);
 	assert_int_equal(actions_set_arg(args, &v->steps[1], "12"), 0);

@@ -20,6 +20,7 @@
 
 #include "client/cache.h"
 #include "client/proto.h"
+#include "views/common.h"
 #include "views/rows.h"
 #include "views/view.h"
 
@@ -409,21 +410,27 @@ static int teardown(void **state)
 }
 
 /* Decode a real event and store its entity, as the feed does. */
-static void put(struct fixture *f, const char *backend, const char *stream, const char *id, const char *data)
+static void put_rev(struct fixture *f, const char *backend, const char *stream, const char *id, int rev,
+                    const char *data)
 {
 	static char buf[16384];
 	struct proto_msg m;
 	char err[256];
 	int n = snprintf(buf, sizeof buf,
-	                 "{\"type\":\"event\",\"seq\":%d,\"stream\":\"%s\",\"op\":\"upsert\",\"id\":\"%s\",\"rev\":1,"
+	                 "{\"type\":\"event\",\"seq\":%d,\"stream\":\"%s\",\"op\":\"upsert\",\"id\":\"%s\",\"rev\":%d,"
 	                 "\"data\":%s}",
-	                 ++f->seq, stream, id, data);
+	                 ++f->seq, stream, id, rev, data);
 	assert_true(n > 0 && n < (int)sizeof buf);
 	int rc = proto_decode(buf, (size_t)n, &m, err, sizeof err);
 	if (rc != PROTO_OK)
 		fail_msg("%s: %s", id, err);
 	assert_int_equal(cache_upsert(f->cache, backend, "e1", &m.ent), 1);
 	proto_msg_free(&m);
+}
+
+static void put(struct fixture *f, const char *backend, const char *stream, const char *id, const char *data)
+{
+	put_rev(f, backend, stream, id, 1, data);
 }
 
 static void put_ticket(struct fixture *f, const char *id, const char *opened, const char *updated, const char *inst,
@@ -519,10 +526,10 @@ static void test_ticket_sort_survives_bad_json(void **state)
 	put_ticket(f, "T7", "2026-11-25T03:00:00Z", "2026-11-25T03:00:00Z", "Y", "low", "new", "2026-11-25T01:00:00Z",
 	           "t7");
 	sqlite3 *db = cache_db(f->cache);
-	assert_int_equal(sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": ', due = NULL WHERE id = 'T6'", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
+	    sqlite3_exec(db, "UPDATE main.tickets SET data = '{\"due\": 12}', due = NULL WHERE id = 'T7'", NULL, NULL, NULL), SQLITE_OK);
 	order_of(f, ROWS_SORT_DUE, 0, got, sizeof got);
 	assert_string_equal(got, "T2,T1,T5,T3,T6,T7,T4");
 }
@@ -595,11 +602,11 @@ static void put_world(struct fixture *f)
 
 	sqlite3 *db = cache_db(f->cache);
 	const char *damage[] = {
-	    "UPDATE tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
-	    "UPDATE tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
-	    "UPDATE vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
-	    "UPDATE drills SET data = '[1,2' WHERE id = 'DR-OLD'",
-	    "UPDATE advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\": [', due = NULL WHERE id = 'FCERT-BAD'",
+	    "UPDATE main.tickets SET data = '{\"due\":12,\"hours_used\":\"x\",\"vendor_id\":[1]}', due = NULL WHERE id = 'FCERT-TYPES'",
+	    "UPDATE main.vendors SET data = 'not json at all' WHERE id = 'V-BAD'",
+	    "UPDATE main.drills SET data = '[1,2' WHERE id = 'DR-OLD'",
+	    "UPDATE main.advisories SET data = '{\"cve\":7,\"cvss\":\"high\",\"exploited\":\"yes\"' WHERE id = 'ADV-BAD'",
 	};
 	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++)
 		assert_int_equal(sqlite3_exec(db, damage[i], NULL, NULL, NULL), SQLITE_OK);
@@ -619,7 +626,7 @@ static void screen_open(void)
 	screen = newterm(NULL, scr_out, scr_in);
 	assert_non_null(screen);
 	set_term(screen);
-	draw_init(0);
+	draw_init(0, DRAW_THEME_DEFAULT, -1);
 }
 
 static void screen_close(void)
@@ -717,7 +724,7 @@ static void test_panes_draw(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -751,7 +758,7 @@ static void test_panes_empty(void **state)
 {
 	struct fixture *f = *state;
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	const char *hint[] = {"No tickets in the cache yet", "No vendor contracts", "No drills in the cache yet",
 	                      "No advisories in the cache yet"};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
@@ -774,8 +781,8 @@ static void test_panes_ascii(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	draw_init(1);
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	draw_init(1, DRAW_THEME_DEFAULT, -1);
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	for (size_t p = 0; p < sizeof panes / sizeof panes[0]; p++) {
 		struct view v = {.cls = panes[p].cls, .env = &env};
 		assert_int_equal(v.cls->init(&v), 0);
@@ -794,7 +801,7 @@ static void test_panes_ascii(void **state)
 		}
 		v.cls->fini(&v);
 	}
-	draw_init(0);
+	draw_init(0, DRAW_THEME_DEFAULT, -1);
 	screen_close();
 }
 
@@ -804,7 +811,7 @@ static void test_pane_keys(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 
 	struct view t = {.cls = &view_tickets, .env = &env};
@@ -895,7 +902,7 @@ static void test_pane_live_updates(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view_sel sel;
 	struct view t = {.cls = &view_tickets, .env = &env};
 	assert_int_equal(t.cls->init(&t), 0);
@@ -959,7 +966,7 @@ static void test_vendor_lines(void **state)
 	struct fixture *f = *state;
 	put_world(f);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view v = {.cls = &view_vendors, .env = &env};
 	assert_int_equal(v.cls->init(&v), 0);
 	draw_pane(&v, 24, 80, 1);
@@ -994,7 +1001,7 @@ static void test_redraw_cost(void **state)
 	}
 	assert_int_equal(cache_flush(f->cache), 0);
 	screen_open();
-	struct view_env env = {cache_db(f->cache), ms(NOW)};
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
 	struct view vs[4];
 	for (int p = 0; p < 4; p++) {
 		vs[p] = (struct view){.cls = panes[p].cls, .env = &env};
@@ -1032,6 +1039,132 @@ static void test_redraw_cost(void **state)
 	screen_close();
 }
 
+/* "/" on the drills pane narrows the shown drill's participants. */
+static int drill_filter(struct view *v, const char *expr)
+{
+	struct filter fl;
+	char err[300];
+	assert_int_equal(filter_parse(expr, ms(NOW), &fl, err, sizeof err), 0);
+	if (v->cls->set_filter(v, &fl) < 0)
+		return -1;
+	v->filter = fl; /* as tui/ui.c does */
+	return 0;
+}
+
+static void test_drill_filter(void **state)
+{
+	struct fixture *f = *state;
+	put_world(f);
+	screen_open();
+	struct view_env env = {.db = cache_db(f->cache), .now_ms = ms(NOW)};
+	struct view_sel sel;
+	struct view d = {.cls = &view_drills, .env = &env};
+	assert_int_equal(d.cls->init(&d), 0);
+	assert_non_null(d.cls->set_filter);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "示範商業銀行");
+	HAS(shot, "北辰商業銀行");
+
+	/* status: keeps the one under attack; the title says so */
+	assert_int_equal(drill_filter(&d, "status:under_attack"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "1 of 2 matching  /status:under_attack");
+	HAS(shot, "示範商業銀行");
+	assert_null(strstr(shot, "北辰商業銀行"));
+	HAS(shot, "under attack 1"); /* the header still counts the whole drill */
+	HAS(shot, "mitigated 1");
+	assert_int_equal(d.cls->selected(&d, &sel), 1);
+	assert_string_equal(sel.sub, "B001");
+
+	/* the second participant alone: the selection is that one, not row 0 of the drill */
+	assert_int_equal(drill_filter(&d, "inst:b002"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "1 of 2 matching");
+	HAS(shot, "北辰商業銀行");
+	assert_null(strstr(shot, "示範商業銀行"));
+	assert_int_equal(d.cls->selected(&d, &sel), 1);
+	assert_string_equal(sel.sub, "B002");
+	assert_int_equal(d.cls->key(&d, KEY_DOWN), 1); /* one row: stays on it */
+	assert_int_equal(d.cls->selected(&d, &sel), 1);
+	assert_string_equal(sel.sub, "B002");
+
+	/* free text over the target, case folded; a negation */
+	assert_int_equal(drill_filter(&d, "EBANK.NORTH"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "ebank.north.tw");
+	assert_null(strstr(shot, "www.example-bank.tw"));
+	assert_int_equal(drill_filter(&d, "-ebank"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "www.example-bank.tw");
+	assert_null(strstr(shot, "ebank.north.tw"));
+
+	/* terms that mean nothing for a participant are refused; the filter in force stays */
+	char msg[300];
+	assert_int_equal(drill_filter(&d, "sev:high"), -1);
+	view_filter_refusal(&d, msg, sizeof msg);
+	assert_string_equal(msg, "filter: sev:high: the drills pane has no severity to filter on (it takes words, "
+	                         "status:, inst:)");
+	assert_int_equal(drill_filter(&d, "status:attacked"), -1);
+	HAS(d.filter_why, "'attacked' is not a participant status (pending, under_attack");
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "/-ebank");
+	HAS(shot, "www.example-bank.tw");
+	assert_null(strstr(shot, "ebank.north.tw"));
+
+	/* nothing matches: said so, and no participant is selected */
+	assert_int_equal(drill_filter(&d, "nobody"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "0 of 2 matching");
+	HAS(shot, "No participant matches the filter");
+	assert_int_equal(d.cls->selected(&d, &sel), 1);
+	assert_string_equal(sel.id, "DR-2026-Q4");
+	assert_string_equal(sel.sub, "");
+
+	/* a new revision of the drill is filtered again */
+	assert_int_equal(drill_filter(&d, "status:mitigated"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "1 of 2 matching");
+	put_rev(f, "fcert", "drills", "DR-2026-Q4", 2,
+	        "{\"id\":\"DR-2026-Q4\",\"name\":\"年度 DDoS 演練 2026Q4\",\"kind\":\"ddos\",\"phase\":\"running\","
+	        "\"start\":\"2026-11-25T09:00:00Z\",\"participants\":["
+	        "{\"institution\":{\"id\":\"B001\",\"name\":\"示範商業銀行\"},\"target\":\"www.example-bank.tw\","
+	        "\"status\":\"mitigated\",\"probes\":[]},"
+	        "{\"institution\":{\"id\":\"B002\",\"name\":\"北辰商業銀行\"},\"target\":\"ebank.north.tw\","
+	        "\"status\":\"mitigated\",\"probes\":[]}]}");
+	assert_int_equal(cache_flush(f->cache), 0);
+	env.now_ms += 2500;
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "2 of 2 matching");
+	HAS(shot, "示範商業銀行");
+	HAS(shot, "北辰商業銀行");
+	/* a damaged cache: participants of the wrong shapes */
+	assert_int_equal(sqlite3_exec(cache_db(f->cache),
+	                              "UPDATE main.drills SET rev = 3, rx = rx + 1000, data = json_set(data, "
+	                              "'$.participants[#]', json('{\"institution\":\"not an object\",\"target\":7,"
+	                              "\"status\":[1]}'), '$.participants[#]', 42) WHERE id = 'DR-2026-Q4'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	env.now_ms += 2500;
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "2 of 4 matching");
+
+	/* hostile participants pass only a negation, and draw as "-" */
+	assert_int_equal(drill_filter(&d, "-status:mitigated"), 0);
+	draw_pane(&d, 24, 160, 1);
+	HAS(shot, "2 of 4 matching");
+	HAS(shot, "/-status:mitigated");
+	assert_int_equal(d.cls->selected(&d, &sel), 1);
+	assert_string_equal(sel.sub, "");
+
+	/* the empty filter (Esc) shows every participant again */
+	assert_int_equal(drill_filter(&d, ""), 0);
+	draw_pane(&d, 24, 160, 1);
+	assert_null(strstr(shot, "matching"));
+	HAS(shot, "Drills  1/2  [ ] switch");
+	d.cls->fini(&d);
+	screen_close();
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -1060,6 +1193,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_pane_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pane_live_updates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vendor_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drill_filter, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_redraw_cost, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
