@@ -1207,8 +1207,8 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 		return -1;
 	struct cache *c = *out;
 	snprintf(c->notice, sizeof c->notice,
-		 "cache was damaged (%.300s): moved aside to %s; a fresh cache is filled from the backends",
-		 whybuf, aside);
+		 "cache was damaged: moved aside to %s; a fresh cache is filled from the backends (%.300s)", aside,
+		 whybuf);
 	for (char *p = c->notice; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';

@@ -403,7 +403,8 @@ static void test_open_moves_non_database_aside(void **state)
 	const char *notice = cache_notice(f->c, &when);
 	assert_non_null(notice);
 	assert_true(when > 0);
-	assert_contains(notice, "cache was damaged (its header is not a SQLite database header)");
+	assert_contains(notice, "cache was damaged: moved aside to ");
+	assert_contains(notice, "(its header is not a SQLite database header)");
 	find_aside(f, aside, sizeof aside);
 	assert_true(aside[0] != '\0');
 	snprintf(want, sizeof want, "moved aside to %s/%s", f->dir, aside);
