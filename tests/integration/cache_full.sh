@@ -3,12 +3,12 @@
 # in the log ("disk full"), keeps running, leaves the cache intact
 # (integrity_check ok, the cursor never past the data), and once space
 # returns it resumes from its stored cursor and ends holding exactly what a
-# fresh client gets: nothing lost, nothing doubled. The disk is a 8 MiB
+# fresh client gets: nothing lost, nothing doubled. The disk is a 32 MiB
 # tmpfs mounted by the test (root needed; skipped, exit 77, otherwise).
 . tests/lib/common.sh
 
 mkdir -p "$T/full"
-if ! mount -t tmpfs -o size=8m,mode=0700 soctop-test-full "$T/full" 2>"$T/mount.err"; then
+if ! mount -t tmpfs -o size=32m,mode=0700 soctop-test-full "$T/full" 2>"$T/mount.err"; then
 	echo "SKIP: cannot mount a small tmpfs for a full disk ($(cat "$T/mount.err"); needs root)"
 	exit 77
 fi
