@@ -353,6 +353,7 @@ struct wall_box {
 };
 
 #define WALL_LABEL_MAX 32 /* cells: a long label never widens a tile beyond this */
+#define WALL_SHORT_MAX 14 /* cells: nor a short one beyond this (then it is cut) */
 
 static void wall_number(int64_t n, char *out, size_t len)
 {
@@ -435,7 +436,8 @@ static int wall_boxes(const struct wall *w, const struct view_env *env, struct w
 			snprintf(box[n].value, sizeof box[n].value, "-");
 		/* hours left is in the digits ("91.5h"): the name is the label */
 		snprintf(box[n].label, sizeof box[n].label, "%s", w->vendors[i].name);
-		text_fit(w->vendors[i].name, 14, 0, draw_ascii(), box[n].shortl, sizeof box[n].shortl);
+		/* short: the same name, cut by display width to its tile */
+		snprintf(box[n].shortl, sizeof box[n].shortl, "%s", w->vendors[i].name);
 		char from[WALL_MAX_BACKENDS] = {0};
 		from[w->vendors[i].b] = 1;
 		box[n].stale = wall_count_stale(w, env, from);
@@ -461,7 +463,8 @@ static int wall_label_width(const char *label, const char *mark)
  * the mark, whichever is wider; never wider than maxw. */
 static int wall_box_width(const struct wall_box *b, int s, int maxw)
 {
-	int lw = wall_label_width(b->shortl, b->mark);
+	int lw = text_width(b->shortl);
+	lw = (lw > WALL_SHORT_MAX ? WALL_SHORT_MAX : lw) + wall_label_width("", b->mark);
 	int dw = wall_big_width(b->value, s);
 	int bw = dw > lw ? dw : lw;
 	return bw > maxw ? maxw : bw;
@@ -475,35 +478,37 @@ static int wall_gap(int s)
 	return s / 2 + 1;
 }
 
+/* Greedy rows of at most cap tiles each (box[].w already set). */
+static int wall_rows(const struct wall_box *box, int n, int s, int width, int cap, int *starts)
+{
+	int rows = 0, x = 0, in_row = 0, sep = 2 * wall_gap(s) + 1;
+	for (int i = 0; i < n; i++) {
+		if (i == 0 || in_row >= cap || x + sep + box[i].w > width) {
+			starts[rows++] = i;
+			x = box[i].w;
+			in_row = 1;
+		} else {
+			x += sep + box[i].w;
+			in_row++;
+		}
+	}
+	return rows;
+}
+
 /* Lay the first n boxes out in rows at scale s within width (setting
  * box[].w); returns the height taken, row starts in starts[]. */
 static int wall_pack(struct wall_box *box, int n, int s, int width, int *rows_out, int *starts)
 {
-	int rows = 0, x = 0, sep = 2 * wall_gap(s) + 1;
-	for (int i = 0; i < n; i++) {
-		int bw = box[i].w = wall_box_width(&box[i], s, width);
-		if (i == 0 || x + sep + bw > width) {
-			starts[rows++] = i;
-			x = bw;
-		} else {
-			x += sep + bw;
-		}
-	}
-	if (rows > 1) {
-		/* as even as the greedy count allows: no crowded row over a
-		 * half-empty one (then both can have long labels) */
-		int per = (n + rows - 1) / rows, fits = 1;
-		for (int r0 = 0; r0 < n && fits; r0 += per) {
-			int w0 = 0;
-			for (int i = r0; i < n && i < r0 + per; i++)
-				w0 += box[i].w + (i > r0 ? sep : 0);
-			fits = w0 <= width;
-		}
-		for (int k = 0; fits && k * per < n; k++)
-			starts[k] = k * per;
-		if (fits)
-			rows = (n + per - 1) / per;
-	}
+	for (int i = 0; i < n; i++)
+		box[i].w = wall_box_width(&box[i], s, width);
+	int rows = wall_rows(box, n, s, width, n, starts);
+	/* as even as that many rows allow: no crowded row over a half-empty
+	 * one (then both may have long labels). Capped, greedy never needs
+	 * fewer rows; with no cap it needs exactly rows. */
+	int cap = rows > 1 ? (n + rows - 1) / rows : n;
+	while (cap < n && wall_rows(box, n, s, width, cap, starts) != rows)
+		cap++;
+	wall_rows(box, n, s, width, cap, starts);
 	*rows_out = rows;
 	/* digits, label, and a blank line between rows of tiles */
 	return rows ? rows * (5 * s + 2) - 1 : 0;
