@@ -478,11 +478,20 @@ static int wall_gap(int s)
 	return s / 2 + 1;
 }
 
+/* The cells from the end of tile i to the start of the next: blank, the
+ * rule, blank. After the clock (tile 0) the rule is double: "║", or "||"
+ * in ASCII. */
+static int wall_sep(int i, int s)
+{
+	return 2 * wall_gap(s) + (i == 0 && draw_ascii() ? 2 : 1);
+}
+
 /* Greedy rows of at most cap tiles each (box[].w already set). */
 static int wall_rows(const struct wall_box *box, int n, int s, int width, int cap, int *starts)
 {
-	int rows = 0, x = 0, in_row = 0, sep = 2 * wall_gap(s) + 1;
+	int rows = 0, x = 0, in_row = 0;
 	for (int i = 0; i < n; i++) {
+		int sep = i ? wall_sep(i - 1, s) : 0;
 		if (i == 0 || in_row >= cap || x + sep + box[i].w > width) {
 			starts[rows++] = i;
 			x = box[i].w;
@@ -541,7 +550,9 @@ static void wall_draw_label(int y, int x, int w, const struct wall_box *b, int w
  * one after the clock). Never draws outside [r->x, r->x + r->w). */
 static void wall_draw_row(const struct wall_box *box, int first, int end, int s, int y, const struct rect *r)
 {
-	int count = end - first, used = 0, want = 0, gap = wall_gap(s), seps = (count - 1) * (2 * gap + 1);
+	int count = end - first, used = 0, want = 0, gap = wall_gap(s), seps = 0;
+	for (int i = first; i + 1 < end; i++)
+		seps += wall_sep(i, s);
 	int base[WALL_MAX_BOXES];
 	for (int i = first; i < end; i++) {
 		int lw = wall_label_width(box[i].label, box[i].mark);
@@ -572,12 +583,13 @@ static void wall_draw_row(const struct wall_box *box, int first, int end, int s,
 			wall_big_draw(y, x + (tw - dw) / 2, s, box[i].value, box[i].at);
 		wall_draw_label(y + 5 * s, x, tw, &box[i], wide);
 		x += tw;
-		if (i + 1 < end && x + 2 * gap + 1 <= r->x + r->w) {
-			const char *rule = i == 0 && first == 0 ? (draw_ascii() ? "H" : "║") : (draw_ascii() ? "|" : "│");
+		int sep = wall_sep(i, s);
+		if (i + 1 < end && x + sep <= r->x + r->w) {
+			const char *rule = i == 0 ? (draw_ascii() ? "||" : "║") : (draw_ascii() ? "|" : "│");
 			for (int dy = 0; dy <= 5 * s; dy++)
-				draw_label(y + dy, x + gap, 1, draw_attr(ROLE_DIM), rule);
+				draw_label(y + dy, x + gap, sep - 2 * gap, draw_attr(ROLE_DIM), rule);
 		}
-		x += 2 * gap + 1;
+		x += sep;
 	}
 }
 

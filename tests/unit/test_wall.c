@@ -262,8 +262,8 @@ static void test_sizes_and_ascii(void **state)
 }
 
 /* From across a room: every tile of block digits is apart from the next
- * (a rule with blank columns each side; a double one, 'H' in ASCII, after
- * the clock), its label is on the line under its own digits and centred
+ * (a rule with blank columns each side; a double one, "||" in ASCII,
+ * after the clock), its label is on the line under its own digits and centred
  * under them, and every tile has both. */
 static void check_tiles(void)
 {
@@ -283,27 +283,30 @@ static void check_tiles(void)
 		int edge[WALL_COLS_MAX], nedge = 0;
 		edge[nedge++] = -1;
 		for (int x = 0; x < cells_w; x++) {
-			char c = cells[a][x];
-			if (c != '|' && c != 'H')
+			if (cells[a][x] != '|')
 				continue;
-			if (c == 'H' && (blocks > 0 || nedge > 1))
+			int dbl = x + 1 < cells_w && cells[a][x + 1] == '|'; /* "||" */
+			if (dbl && (blocks > 0 || nedge > 1))
 				fail_msg("a double rule not after the clock (line %d col %d):\n%s", a, x, shot);
-			if (blocks == 0 && nedge == 1 && c != 'H')
+			if (blocks == 0 && nedge == 1 && !dbl)
 				fail_msg("the clock is not set apart by a double rule:\n%s", shot);
+			int xr = x + dbl; /* the rule's last column */
 			for (int k = a; k <= y; k++) {
-				if (cells[k][x] != c)
+				if (cells[k][x] != '|' || cells[k][xr] != '|')
 					fail_msg("the rule at col %d breaks on line %d:\n%s", x, k, shot);
-				if (x == 0 || x + 1 >= cells_w || cells[k][x - 1] != ' ' || cells[k][x + 1] != ' ')
+				if (x == 0 || xr + 1 >= cells_w || cells[k][x - 1] != ' ' || cells[k][xr + 1] != ' ')
 					fail_msg("nothing blank beside the rule at col %d line %d:\n%s", x, k, shot);
 			}
 			edge[nedge++] = x;
+			x = xr;
 		}
 		edge[nedge++] = cells_w;
 		if (blocks == 0 && nedge < 3)
 			fail_msg("the clock shares its tile:\n%s", shot);
 		for (int t = 0; t + 1 < nedge; t++) {
 			int lo = cells_w, hi = -1, llo = cells_w, lhi = -1;
-			for (int x = edge[t] + 1; x < edge[t + 1]; x++) {
+			int x0 = edge[t] + 1 + (t == 1 && blocks == 0); /* past "||" */
+			for (int x = x0; x < edge[t + 1]; x++) {
 				for (int k = a; k <= b; k++)
 					if (cells[k][x] == '#') {
 						lo = x < lo ? x : lo;
