@@ -2,11 +2,15 @@
  *
  * Big block-digit counters (open critical and high alerts, open tickets by
  * severity, drill participants under attack, hours left per vendor) and a
- * large clock, scaled to fill anything from 80x24 to a 4K terminal; below
- * them a list (newest open critical alerts, or, rotating, the open critical
- * and high tickets). Items above the room's TLP ceiling are never drawn:
- * the list's last line counts them. A backend that is not live gets a
- * banner saying since when, and the counters fed by it say STALE.
+ * large clock, each a tile with its label centred under its digits and a
+ * rule between tiles (a double one after the clock), so that from across
+ * a room two counters never read as one number. Scaled from 80x24 to a 4K
+ * terminal: smaller digits, then short labels, then fewer tiles (the rest
+ * on one text line), never overlapping. Below them a list (newest open
+ * critical alerts, or, rotating, the open critical and high tickets).
+ * Items above the room's TLP ceiling are never drawn: the list's last line
+ * counts them. A backend that is not live gets a banner saying since when,
+ * and the counters fed by it say STALE in words.
  *
  * Counters are numbers, not items: they count every open item whatever its
  * TLP. Everything is read from the cache, at most once a second. */
@@ -166,46 +170,49 @@ static int wall_init(struct view *v)
 	     * every open alert would go through a sort (memory and time);
 	     * each tier groups in the order of its alerts_open index. */
 	    view_prepare(db,
-			 "SELECT backend, severity, count(*) FROM main.alerts WHERE " OPEN_ALERT
-			 " GROUP BY backend, severity UNION ALL SELECT backend, severity, count(*) FROM red.alerts "
-			 "WHERE " OPEN_ALERT " GROUP BY backend, severity",
-			 &w->q_alerts) ||
-	    view_prepare(db,
-			 "SELECT backend, severity, count(*) FROM tickets WHERE " OPEN_TICKET " GROUP BY backend, severity",
-			 &w->q_tickets) ||
+	                 "SELECT backend, severity, count(*) FROM main.alerts WHERE " OPEN_ALERT
+	                 " GROUP BY backend, severity UNION ALL SELECT backend, severity, count(*) FROM red.alerts "
+	                 "WHERE " OPEN_ALERT " GROUP BY backend, severity",
+	                 &w->q_alerts) ||
+	    view_prepare(
+	        db, "SELECT backend, severity, count(*) FROM tickets WHERE " OPEN_TICKET " GROUP BY backend, severity",
+	        &w->q_tickets) ||
 	    /* CASE, not AND: see views/vendors.c */
-	    view_prepare(db,
-			 "SELECT d.backend, count(*) FROM drills d, json_each(CASE WHEN json_valid(d.data) "
-			 "THEN d.data ELSE '{}' END, '$.participants') p WHERE d.status = 'running' "
-			 "AND p.type = 'object' AND json_extract(p.value, '$.status') = 'under_attack' GROUP BY d.backend",
-			 &w->q_attack) ||
+	    view_prepare(
+	        db,
+	        "SELECT d.backend, count(*) FROM drills d, json_each(CASE WHEN json_valid(d.data) "
+	        "THEN d.data ELSE '{}' END, '$.participants') p WHERE d.status = 'running' "
+	        "AND p.type = 'object' AND json_extract(p.value, '$.status') = 'under_attack' GROUP BY d.backend",
+	        &w->q_attack) ||
 	    view_prepare(db, "SELECT count(*) FROM drills WHERE status = 'running'", &w->q_running) ||
+	    view_prepare(
+	        db,
+	        "SELECT backend, coalesce(title, id), CASE WHEN json_valid(data) THEN CASE WHEN "
+	        "json_type(data, '$.hours_total') IN ('integer', 'real') AND "
+	        "json_type(data, '$.hours_used') IN ('integer', 'real') AND "
+	        "json_type(data, '$.hours_reserved') IN ('integer', 'real') THEN "
+	        "json_extract(data, '$.hours_total') - json_extract(data, '$.hours_used') - "
+	        "json_extract(data, '$.hours_reserved') END END, CASE WHEN json_valid(data) AND "
+	        "json_type(data, '$.low_water') IN ('integer', 'real') THEN json_extract(data, '$.low_water') END "
+	        "FROM vendors ORDER BY title, id, backend LIMIT 6",
+	        &w->q_vendors) ||
+	    view_prepare(
+	        db,
+	        "SELECT time, tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), severity FROM alerts "
+	        "WHERE severity = 4 AND status IS NOT 'closed' AND " SHOWN_TLP " ORDER BY time DESC, id DESC "
+	        "LIMIT ?2",
+	        &w->q_crit) ||
 	    view_prepare(db,
-			 "SELECT backend, coalesce(title, id), CASE WHEN json_valid(data) THEN CASE WHEN "
-			 "json_type(data, '$.hours_total') IN ('integer', 'real') AND "
-			 "json_type(data, '$.hours_used') IN ('integer', 'real') AND "
-			 "json_type(data, '$.hours_reserved') IN ('integer', 'real') THEN "
-			 "json_extract(data, '$.hours_total') - json_extract(data, '$.hours_used') - "
-			 "json_extract(data, '$.hours_reserved') END END, CASE WHEN json_valid(data) AND "
-			 "json_type(data, '$.low_water') IN ('integer', 'real') THEN json_extract(data, '$.low_water') END "
-			 "FROM vendors ORDER BY title, id, backend LIMIT 6",
-			 &w->q_vendors) ||
+	                 "SELECT count(*) FROM alerts WHERE " OPEN_ALERT " AND severity = 4 AND NOT (" SHOWN_TLP ")",
+	                 &w->q_crit_held) ||
 	    view_prepare(db,
-			 "SELECT time, tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), severity FROM alerts "
-			 "WHERE severity = 4 AND status IS NOT 'closed' AND " SHOWN_TLP " ORDER BY time DESC, id DESC "
-			 "LIMIT ?2",
-			 &w->q_crit) ||
+	                 "SELECT coalesce(due, time), tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), "
+	                 "severity FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND " SHOWN_TLP
+	                 " ORDER BY due IS NULL, due, id LIMIT ?2",
+	                 &w->q_tix) ||
 	    view_prepare(db,
-			 "SELECT count(*) FROM alerts WHERE " OPEN_ALERT " AND severity = 4 AND NOT (" SHOWN_TLP ")",
-			 &w->q_crit_held) ||
-	    view_prepare(db,
-			 "SELECT coalesce(due, time), tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), "
-			 "severity FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND " SHOWN_TLP
-			 " ORDER BY due IS NULL, due, id LIMIT ?2",
-			 &w->q_tix) ||
-	    view_prepare(db,
-			 "SELECT count(*) FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND NOT (" SHOWN_TLP ")",
-			 &w->q_tix_held) ||
+	                 "SELECT count(*) FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND NOT (" SHOWN_TLP ")",
+	                 &w->q_tix_held) ||
 	    view_prepare(db, "SELECT updated FROM cursors WHERE backend = ?1", &w->q_cursor))
 		return -1;
 	return 0;
@@ -431,7 +438,8 @@ static int wall_boxes(const struct wall *w, const struct view_env *env, struct w
 		double left = w->vendors[i].left;
 		if (w->vendors[i].known && left > -1e5 && left < 1e5)
 			/* a tenth of an hour is six minutes of a vendor's engineer */
-			snprintf(box[n].value, sizeof box[n].value, left > -100 && left < 100 ? "%.1fh" : "%.0fh", left);
+			snprintf(box[n].value, sizeof box[n].value, left > -100 && left < 100 ? "%.1fh" : "%.0fh",
+			         left);
 		else
 			snprintf(box[n].value, sizeof box[n].value, "-");
 		/* hours left is in the digits ("91.5h"): the name is the label */
@@ -728,8 +736,9 @@ static void wall_draw(struct view *v, const struct rect *r, int focused)
 		size_t used = 0;
 		line[0] = '\0';
 		for (int i = shown; i < n && used < sizeof line - 1; i++) {
-			int k = snprintf(line + used, sizeof line - used, " %s %s%s%s %s", box[i].label, box[i].value,
-					 box[i].mark ? " " : "", box[i].mark ? box[i].mark : "", draw_ascii() ? "|" : "│");
+			int k =
+			    snprintf(line + used, sizeof line - used, " %s %s%s%s %s", box[i].label, box[i].value,
+			             box[i].mark ? " " : "", box[i].mark ? box[i].mark : "", draw_ascii() ? "|" : "│");
 			if (k < 0)
 				break;
 			used += (size_t)k < sizeof line - used ? (size_t)k : sizeof line - used - 1;

@@ -77,8 +77,8 @@ static int setup(void **state)
 	put(c, "fcert", PROTO_TICKETS, "T-2", 2, PROTO_TLP_GREEN, "in_progress", "ticket med", NULL);
 	put(c, "fcert", PROTO_TICKETS, "T-3", 4, PROTO_TLP_GREEN, "closed", "ticket closed", NULL);
 	put(c, "fcert", PROTO_VENDORS, "V-1", -1, -1, NULL, "趨勢科技 Trend Micro",
-	    json_pack("{s:s, s:i, s:i, s:i, s:i}", "id", "V-1", "hours_total", 100, "hours_used", 30, "hours_reserved", 12,
-		      "low_water", 60)); /* 58 left: LOW */
+	    json_pack("{s:s, s:i, s:i, s:i, s:i}", "id", "V-1", "hours_total", 100, "hours_used", 30, "hours_reserved",
+	              12, "low_water", 60)); /* 58 left: LOW */
 	put(c, "fcert", PROTO_DRILLS, "DR-1", -1, -1, "running", "drill",
 	    json_pack("{s:s, s:[{s:s}, {s:s}, {s:s}]}", "id", "DR-1", "participants", "status", "under_attack", "status",
 		      "mitigated", "status", "under_attack"));
@@ -200,7 +200,7 @@ static void test_ceiling_withholds(void **state)
 	LACKS("secret");
 	LACKS("closed red");
 	HAS("3 items above TLP:GREEN withheld"); /* AMBER, AMBER+STRICT, RED; not the closed one */
-	HAS("趨勢科技 Trend Micro LOW"); /* the vendor's name labels its hours; under its low water */
+	HAS("趨勢科技 Trend Micro LOW");         /* the vendor's name labels its hours; under its low water */
 	LACKS("h left");
 	HAS("under attack (drill)");
 	HAS("CRITICAL alerts open");
@@ -318,12 +318,12 @@ static void check_tiles(void)
 				}
 			}
 			if (hi < 0 || lhi < 0)
-				fail_msg("a tile without digits or label (line %d, cols %d-%d):\n%s", a, edge[t], edge[t + 1],
-					 shot);
+				fail_msg("a tile without digits or label (line %d, cols %d-%d):\n%s", a, edge[t],
+				         edge[t + 1], shot);
 			int off = (lo + hi) - (llo + lhi); /* twice the distance between centres */
 			if (off < -3 || off > 3)
 				fail_msg("a label off the centre of its digits (line %d, cols %d-%d):\n%s", y, edge[t],
-					 edge[t + 1], shot);
+				         edge[t + 1], shot);
 		}
 		blocks++;
 	}
@@ -353,10 +353,10 @@ int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ceiling_withholds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_banner, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sizes_and_ascii, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tiles_apart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ceiling_withholds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_banner, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sizes_and_ascii, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tiles_apart, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
