@@ -18,13 +18,7 @@ store_red = yes"
 run_soctop 110 32 --wall
 wait_screen "WALL  read-only: no actions in this mode" 10
 wait_screen "room ceiling TLP:GREEN" 5
-synced() {
-	fs=$(state_seq "$T/sim.state" fsoc)
-	[ -n "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ] || return 1
-	sleep 1.5
-	[ "$(state_seq "$T/sim.state" fsoc)" = "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ]
-}
-wait_for 60 synced || fail "soctop never caught up with the sim"
+wait_for 60 fsoc_synced || fail "soctop never caught up with the sim"
 sleep 1.5 # the wall reads the cache once a second
 
 held=$(db "select count(*) from alerts where severity = 4 and status is not 'closed' and not (tlp between 0 and 1)")
