@@ -177,7 +177,7 @@ asan-check: unit integration e2e
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/demo.sh build
+	@scripts/demo.sh build $(DEMO_ARGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCHES)

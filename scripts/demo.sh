@@ -1,9 +1,10 @@
 #!/bin/sh
 # make demo: start soctop-sim on a free loopback port and run soctop against
 # it full-screen. Everything lives in build/demo/; quitting soctop stops the
-# simulator. Usage: scripts/demo.sh BUILD_DIR
+# simulator. Usage: scripts/demo.sh BUILD_DIR [soctop options, e.g. --wall]
 set -eu
 B=${1:-build}
+[ $# -gt 0 ] && shift
 D="$B/demo"
 mkdir -p "$D"
 chmod 700 "$D"
@@ -56,4 +57,4 @@ url = ws://127.0.0.1:$PORT/fcert
 token_file = $PWD/$D/token
 EOC
 
-"$B/soctop" --config "$D/config.ini"
+"$B/soctop" --config "$D/config.ini" "$@"

@@ -2,11 +2,15 @@
  *
  * Big block-digit counters (open critical and high alerts, open tickets by
  * severity, drill participants under attack, hours left per vendor) and a
- * large clock, scaled to fill anything from 80x24 to a 4K terminal; below
- * them a list (newest open critical alerts, or, rotating, the open critical
- * and high tickets). Items above the room's TLP ceiling are never drawn:
- * the list's last line counts them. A backend that is not live gets a
- * banner saying since when, and the counters fed by it say STALE.
+ * large clock, each a tile with its label centred under its digits and a
+ * rule between tiles (a double one after the clock), so that from across
+ * a room two counters never read as one number. Scaled from 80x24 to a 4K
+ * terminal: smaller digits, then short labels, then fewer tiles (the rest
+ * on one text line), never overlapping. Below them a list (newest open
+ * critical alerts, or, rotating, the open critical and high tickets).
+ * Items above the room's TLP ceiling are never drawn: the list's last line
+ * counts them. A backend that is not live gets a banner saying since when,
+ * and the counters fed by it say STALE in words.
  *
  * Counters are numbers, not items: they count every open item whatever its
  * TLP. Everything is read from the cache, at most once a second. */
@@ -57,6 +61,7 @@ struct wall {
 	struct {
 		char name[96];
 		double left;
+		double low; /* low-water mark, 0 when none */
 		int known;
 		int b; /* backend index */
 	} vendors[WALL_MAX_VENDORS];
@@ -136,6 +141,7 @@ static void wall_load(struct wall *w, const struct view_env *env)
 		view_copy_col(w->vendors[i].name, sizeof w->vendors[i].name, w->q_vendors, 1);
 		w->vendors[i].known = sqlite3_column_type(w->q_vendors, 2) != SQLITE_NULL;
 		w->vendors[i].left = sqlite3_column_double(w->q_vendors, 2);
+		w->vendors[i].low = sqlite3_column_double(w->q_vendors, 3); /* NULL reads 0: no mark */
 	}
 	sqlite3_reset(w->q_vendors);
 	int ceiling = env->tlp_ceiling;
@@ -164,44 +170,49 @@ static int wall_init(struct view *v)
 	     * every open alert would go through a sort (memory and time);
 	     * each tier groups in the order of its alerts_open index. */
 	    view_prepare(db,
-			 "SELECT backend, severity, count(*) FROM main.alerts WHERE " OPEN_ALERT
-			 " GROUP BY backend, severity UNION ALL SELECT backend, severity, count(*) FROM red.alerts "
-			 "WHERE " OPEN_ALERT " GROUP BY backend, severity",
-			 &w->q_alerts) ||
-	    view_prepare(db,
-			 "SELECT backend, severity, count(*) FROM tickets WHERE " OPEN_TICKET " GROUP BY backend, severity",
-			 &w->q_tickets) ||
+	                 "SELECT backend, severity, count(*) FROM main.alerts WHERE " OPEN_ALERT
+	                 " GROUP BY backend, severity UNION ALL SELECT backend, severity, count(*) FROM red.alerts "
+	                 "WHERE " OPEN_ALERT " GROUP BY backend, severity",
+	                 &w->q_alerts) ||
+	    view_prepare(
+	        db, "SELECT backend, severity, count(*) FROM tickets WHERE " OPEN_TICKET " GROUP BY backend, severity",
+	        &w->q_tickets) ||
 	    /* CASE, not AND: see views/vendors.c */
-	    view_prepare(db,
-			 "SELECT d.backend, count(*) FROM drills d, json_each(CASE WHEN json_valid(d.data) "
-			 "THEN d.data ELSE '{}' END, '$.participants') p WHERE d.status = 'running' "
-			 "AND p.type = 'object' AND json_extract(p.value, '$.status') = 'under_attack' GROUP BY d.backend",
-			 &w->q_attack) ||
+	    view_prepare(
+	        db,
+	        "SELECT d.backend, count(*) FROM drills d, json_each(CASE WHEN json_valid(d.data) "
+	        "THEN d.data ELSE '{}' END, '$.participants') p WHERE d.status = 'running' "
+	        "AND p.type = 'object' AND json_extract(p.value, '$.status') = 'under_attack' GROUP BY d.backend",
+	        &w->q_attack) ||
 	    view_prepare(db, "SELECT count(*) FROM drills WHERE status = 'running'", &w->q_running) ||
+	    view_prepare(
+	        db,
+	        "SELECT backend, coalesce(title, id), CASE WHEN json_valid(data) THEN CASE WHEN "
+	        "json_type(data, '$.hours_total') IN ('integer', 'real') AND "
+	        "json_type(data, '$.hours_used') IN ('integer', 'real') AND "
+	        "json_type(data, '$.hours_reserved') IN ('integer', 'real') THEN "
+	        "json_extract(data, '$.hours_total') - json_extract(data, '$.hours_used') - "
+	        "json_extract(data, '$.hours_reserved') END END, CASE WHEN json_valid(data) AND "
+	        "json_type(data, '$.low_water') IN ('integer', 'real') THEN json_extract(data, '$.low_water') END "
+	        "FROM vendors ORDER BY title, id, backend LIMIT 6",
+	        &w->q_vendors) ||
+	    view_prepare(
+	        db,
+	        "SELECT time, tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), severity FROM alerts "
+	        "WHERE severity = 4 AND status IS NOT 'closed' AND " SHOWN_TLP " ORDER BY time DESC, id DESC "
+	        "LIMIT ?2",
+	        &w->q_crit) ||
 	    view_prepare(db,
-			 "SELECT backend, coalesce(title, id), CASE WHEN json_valid(data) THEN CASE WHEN "
-			 "json_type(data, '$.hours_total') IN ('integer', 'real') AND "
-			 "json_type(data, '$.hours_used') IN ('integer', 'real') AND "
-			 "json_type(data, '$.hours_reserved') IN ('integer', 'real') THEN "
-			 "json_extract(data, '$.hours_total') - json_extract(data, '$.hours_used') - "
-			 "json_extract(data, '$.hours_reserved') END END FROM vendors ORDER BY title, id, backend LIMIT 6",
-			 &w->q_vendors) ||
+	                 "SELECT count(*) FROM alerts WHERE " OPEN_ALERT " AND severity = 4 AND NOT (" SHOWN_TLP ")",
+	                 &w->q_crit_held) ||
 	    view_prepare(db,
-			 "SELECT time, tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), severity FROM alerts "
-			 "WHERE severity = 4 AND status IS NOT 'closed' AND " SHOWN_TLP " ORDER BY time DESC, id DESC "
-			 "LIMIT ?2",
-			 &w->q_crit) ||
+	                 "SELECT coalesce(due, time), tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), "
+	                 "severity FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND " SHOWN_TLP
+	                 " ORDER BY due IS NULL, due, id LIMIT ?2",
+	                 &w->q_tix) ||
 	    view_prepare(db,
-			 "SELECT count(*) FROM alerts WHERE " OPEN_ALERT " AND severity = 4 AND NOT (" SHOWN_TLP ")",
-			 &w->q_crit_held) ||
-	    view_prepare(db,
-			 "SELECT coalesce(due, time), tlp, coalesce(inst_name, inst_id, ''), coalesce(title, ''), "
-			 "severity FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND " SHOWN_TLP
-			 " ORDER BY due IS NULL, due, id LIMIT ?2",
-			 &w->q_tix) ||
-	    view_prepare(db,
-			 "SELECT count(*) FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND NOT (" SHOWN_TLP ")",
-			 &w->q_tix_held) ||
+	                 "SELECT count(*) FROM tickets WHERE " OPEN_TICKET " AND severity >= 3 AND NOT (" SHOWN_TLP ")",
+	                 &w->q_tix_held) ||
 	    view_prepare(db, "SELECT updated FROM cursors WHERE backend = ?1", &w->q_cursor))
 		return -1;
 	return 0;
@@ -290,6 +301,15 @@ static const char *wall_glyph(char ch, int *gw)
 		return " # # ";
 	case '-':
 		return "      ###      ";
+	case '.':
+		*gw = 1;
+		return "    #";
+	case 'h':
+		return "#  "
+		       "#  "
+		       "###"
+		       "# #"
+		       "# #";
 	case 'k':
 		return "#  # ## ### # #";
 	default:
@@ -328,12 +348,19 @@ static void wall_big_draw(int y, int x, int s, const char *text, attr_t at)
 
 /* ---- layout ---- */
 
+/* A tile: big digits, and under them a label (long when the tile is wide
+ * enough, else short) and, in words, what is wrong with the number. */
 struct wall_box {
 	char value[24];
-	char label[96];
+	char label[96], shortl[96];
+	const char *mark; /* "STALE", "LOW" or NULL */
 	int stale;
 	attr_t at;
+	int w; /* width at the scale being tried */
 };
+
+#define WALL_LABEL_MAX 32 /* cells: a long label never widens a tile beyond this */
+#define WALL_SHORT_MAX 14 /* cells: nor a short one beyond this (then it is cut) */
 
 static void wall_number(int64_t n, char *out, size_t len)
 {
@@ -372,81 +399,206 @@ static int wall_boxes(const struct wall *w, const struct view_env *env, struct w
 	int n = 0;
 	static const struct {
 		int sev;
-		const char *label;
-	} alert_boxes[] = {{4, "CRITICAL alerts open"}, {3, "HIGH alerts open"}};
+		const char *label, *shortl;
+	} alert_boxes[] = {{4, "CRITICAL alerts open", "CRIT alerts"}, {3, "HIGH alerts open", "HIGH alerts"}};
+	memset(box, 0, WALL_MAX_BOXES * sizeof *box);
 	time_t t = (time_t)(env->now_ms / 1000);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(box[n].value, sizeof box[n].value, "%H:%M", &tm);
 	strftime(box[n].label, sizeof box[n].label, "%a %Y-%m-%d", &tm);
-	box[n].stale = 0;
+	strftime(box[n].shortl, sizeof box[n].shortl, "%a %m-%d", &tm);
 	box[n++].at = draw_attr(ROLE_NORMAL) | A_BOLD;
 	for (size_t i = 0; i < 2; i++) {
 		const struct wall_count *c = &w->alerts[alert_boxes[i].sev];
 		wall_number(c->n, box[n].value, sizeof box[n].value);
 		snprintf(box[n].label, sizeof box[n].label, "%s", alert_boxes[i].label);
+		snprintf(box[n].shortl, sizeof box[n].shortl, "%s", alert_boxes[i].shortl);
 		box[n].stale = wall_count_stale(w, env, c->from);
 		box[n++].at = draw_attr(alert_boxes[i].sev == 4 && c->n ? ROLE_ERROR : ROLE_SEV_HIGH);
 	}
 	wall_number(w->drill_running ? w->attack.n : -1, box[n].value, sizeof box[n].value);
 	snprintf(box[n].label, sizeof box[n].label, "%s",
 		 w->drill_running ? "under attack (drill)" : "under attack (no drill running)");
+	snprintf(box[n].shortl, sizeof box[n].shortl, "%s", w->drill_running ? "under attack" : "no drill");
 	box[n].stale = w->drill_running && wall_count_stale(w, env, w->attack.from);
 	box[n++].at = draw_attr(w->attack.n ? ROLE_WARN : ROLE_NORMAL);
 	static const char *const tix[] = {"info", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+	static const char *const tix_short[] = {"info", "LOW", "MED", "HIGH", "CRIT"};
 	for (int sev = 4; sev >= 1; sev--) {
 		int64_t v = w->tickets[sev].n + (sev == 1 ? w->tickets[0].n : 0);
 		wall_number(v, box[n].value, sizeof box[n].value);
 		snprintf(box[n].label, sizeof box[n].label, "%s tickets open", tix[sev]);
+		snprintf(box[n].shortl, sizeof box[n].shortl, "%s tickets", tix_short[sev]);
 		box[n].stale = sev == 1 ? wall_merge_stale(w, env, w->tickets, 0, 1)
 					: wall_count_stale(w, env, w->tickets[sev].from);
 		box[n++].at = draw_attr(draw_sev_role(sev));
 	}
 	for (int i = 0; i < w->nvendors && n < WALL_MAX_BOXES; i++) {
-		if (w->vendors[i].known && w->vendors[i].left > -1e9 && w->vendors[i].left < 1e9)
-			snprintf(box[n].value, sizeof box[n].value, "%.0f", w->vendors[i].left);
+		double left = w->vendors[i].left;
+		if (w->vendors[i].known && left > -1e5 && left < 1e5)
+			/* a tenth of an hour is six minutes of a vendor's engineer */
+			snprintf(box[n].value, sizeof box[n].value, left > -100 && left < 100 ? "%.1fh" : "%.0fh",
+			         left);
 		else
 			snprintf(box[n].value, sizeof box[n].value, "-");
-		snprintf(box[n].label, sizeof box[n].label, "h left %s", w->vendors[i].name);
+		/* hours left is in the digits ("91.5h"): the name is the label */
+		snprintf(box[n].label, sizeof box[n].label, "%s", w->vendors[i].name);
+		/* short: the same name, cut by display width to its tile */
+		snprintf(box[n].shortl, sizeof box[n].shortl, "%s", w->vendors[i].name);
 		char from[WALL_MAX_BACKENDS] = {0};
 		from[w->vendors[i].b] = 1;
 		box[n].stale = wall_count_stale(w, env, from);
-		box[n++].at = draw_attr(ROLE_NORMAL);
+		int low = w->vendors[i].known && w->vendors[i].low > 0 && left < w->vendors[i].low;
+		box[n].mark = low ? "LOW" : NULL;
+		box[n++].at = draw_attr(low ? ROLE_WARN : ROLE_NORMAL);
 	}
 	for (int i = 0; i < n; i++)
 		if (box[i].stale) {
-			size_t l = strlen(box[i].label);
-			snprintf(box[i].label + l, sizeof box[i].label - l, " STALE");
+			box[i].mark = "STALE"; /* stale wins: a LOW from old numbers means little */
 			box[i].at = draw_attr(ROLE_DIM);
 		}
 	return n;
 }
 
-/* A box's width at scale s: its digits or its label, whichever is wider. */
+/* The cells a label takes with its mark (" STALE"). */
+static int wall_label_width(const char *label, const char *mark)
+{
+	return text_width(label) + (mark ? 1 + (int)strlen(mark) : 0);
+}
+
+/* A tile's narrowest width at scale s: its digits or its short label with
+ * the mark, whichever is wider; never wider than maxw. */
 static int wall_box_width(const struct wall_box *b, int s, int maxw)
 {
-	int lw = text_width(b->label);
+	int lw = text_width(b->shortl);
+	lw = (lw > WALL_SHORT_MAX ? WALL_SHORT_MAX : lw) + wall_label_width("", b->mark);
 	int dw = wall_big_width(b->value, s);
 	int bw = dw > lw ? dw : lw;
 	return bw > maxw ? maxw : bw;
 }
 
-/* Lay the first n boxes out in rows at scale s within width; returns the
- * height taken, row starts in starts[]. */
-static int wall_pack(const struct wall_box *box, int n, int s, int width, int *rows_out, int *starts)
+/* The blank cells each side of the rule between two tiles: wider with the
+ * digits, so that from across the room tiles never read as one number
+ * (inside a number, digits are s apart; tiles, with the rule, more). */
+static int wall_gap(int s)
 {
-	int rows = 0, x = 0;
+	return s / 2 + 1;
+}
+
+/* The cells from the end of tile i to the start of the next: blank, the
+ * rule, blank. After the clock (tile 0) the rule is double: "║", or "||"
+ * in ASCII. */
+static int wall_sep(int i, int s)
+{
+	return 2 * wall_gap(s) + (i == 0 && draw_ascii() ? 2 : 1);
+}
+
+/* Greedy rows of at most cap tiles each (box[].w already set). */
+static int wall_rows(const struct wall_box *box, int n, int s, int width, int cap, int *starts)
+{
+	int rows = 0, x = 0, in_row = 0;
 	for (int i = 0; i < n; i++) {
-		int bw = wall_box_width(&box[i], s, width);
-		if (i == 0 || x + 2 + bw > width) {
+		int sep = i ? wall_sep(i - 1, s) : 0;
+		if (i == 0 || in_row >= cap || x + sep + box[i].w > width) {
 			starts[rows++] = i;
-			x = bw;
+			x = box[i].w;
+			in_row = 1;
 		} else {
-			x += 3 + bw;
+			x += sep + box[i].w;
+			in_row++;
 		}
 	}
+	return rows;
+}
+
+/* Lay the first n boxes out in rows at scale s within width (setting
+ * box[].w); returns the height taken, row starts in starts[]. */
+static int wall_pack(struct wall_box *box, int n, int s, int width, int *rows_out, int *starts)
+{
+	for (int i = 0; i < n; i++)
+		box[i].w = wall_box_width(&box[i], s, width);
+	int rows = wall_rows(box, n, s, width, n, starts);
+	/* as even as that many rows allow: no crowded row over a half-empty
+	 * one (then both may have long labels). Capped, greedy never needs
+	 * fewer rows; with no cap it needs exactly rows. */
+	int cap = rows > 1 ? (n + rows - 1) / rows : n;
+	while (cap < n && wall_rows(box, n, s, width, cap, starts) != rows)
+		cap++;
+	wall_rows(box, n, s, width, cap, starts);
 	*rows_out = rows;
-	return rows * (5 * s + 2);
+	/* digits, label, and a blank line between rows of tiles */
+	return rows ? rows * (5 * s + 2) - 1 : 0;
+}
+
+/* The label of a tile w cells wide: long if the row has room for long
+ * labels (one style per row), else short; cut by display width so that
+ * the mark in words always shows. */
+static void wall_draw_label(int y, int x, int w, const struct wall_box *b, int wide)
+{
+	char fit[200], line[240];
+	const char *label = wide ? b->label : b->shortl;
+	const char *mark = b->mark;
+	int room = w - (mark ? 1 + (int)strlen(mark) : 0);
+	if (room < 1) {
+		room = w;
+		mark = NULL; /* not even the word fits: the dim digits say it */
+	}
+	text_fit(label, room, 0, draw_ascii(), fit, sizeof fit);
+	snprintf(line, sizeof line, "%s%s%s", fit, mark ? " " : "", mark ? mark : "");
+	int lw = text_width(line);
+	x += lw < w ? (w - lw) / 2 : 0; /* centred under its own digits */
+	draw_label(y, x, w, draw_attr(ROLE_NORMAL) | A_BOLD, fit);
+	if (mark)
+		draw_label(y, x + text_width(fit) + 1, w - text_width(fit) - 1, draw_attr(ROLE_WARN) | A_REVERSE, mark);
+}
+
+/* One row of tiles: the row's spare width shared out between the gaps,
+ * digits and label centred in each tile, a rule between tiles (a double
+ * one after the clock). Never draws outside [r->x, r->x + r->w). */
+static void wall_draw_row(const struct wall_box *box, int first, int end, int s, int y, const struct rect *r)
+{
+	int count = end - first, used = 0, want = 0, gap = wall_gap(s), seps = 0;
+	for (int i = first; i + 1 < end; i++)
+		seps += wall_sep(i, s);
+	int base[WALL_MAX_BOXES];
+	for (int i = first; i < end; i++) {
+		int lw = wall_label_width(box[i].label, box[i].mark);
+		lw = lw > WALL_LABEL_MAX ? WALL_LABEL_MAX : lw;
+		used += box[i].w;
+		want += lw > box[i].w ? lw : box[i].w;
+	}
+	/* long labels if the whole row can have them, else short ones */
+	int wide = want + seps <= r->w;
+	for (int i = first; i < end; i++) {
+		int lw = wall_label_width(box[i].label, box[i].mark);
+		lw = lw > WALL_LABEL_MAX ? WALL_LABEL_MAX : lw;
+		base[i] = wide && lw > box[i].w ? lw : box[i].w;
+	}
+	int spare = r->w - (wide ? want : used) - seps;
+	if (spare < 0)
+		spare = 0;
+	int x = r->x;
+	for (int i = first; i < end; i++) {
+		/* each tile gets an even share of the spare width */
+		int tw = base[i] + spare / count + (i - first < spare % count ? 1 : 0);
+		if (x + tw > r->x + r->w)
+			tw = r->x + r->w - x;
+		if (tw < 1)
+			break;
+		int dw = wall_big_width(box[i].value, s);
+		if (dw <= tw)
+			wall_big_draw(y, x + (tw - dw) / 2, s, box[i].value, box[i].at);
+		wall_draw_label(y + 5 * s, x, tw, &box[i], wide);
+		x += tw;
+		int sep = wall_sep(i, s);
+		if (i + 1 < end && x + sep <= r->x + r->w) {
+			const char *rule = i == 0 ? (draw_ascii() ? "||" : "║") : (draw_ascii() ? "|" : "│");
+			for (int dy = 0; dy <= 5 * s; dy++)
+				draw_label(y + dy, x + gap, sep - 2 * gap, draw_attr(ROLE_DIM), rule);
+		}
+		x += sep;
+	}
 }
 
 static void wall_draw_banner(struct wall *w, const struct view_env *env, int y, const struct rect *r,
@@ -576,14 +728,7 @@ static void wall_draw(struct view *v, const struct rect *r, int focused)
 		rows = 0, shown = 0; /* too small for any: text only */
 	for (int row = 0; row < rows; row++) {
 		int first = starts[row], end = row + 1 < rows ? starts[row + 1] : shown;
-		int x = r->x + 1;
-		for (int i = first; i < end; i++) {
-			int bw = wall_box_width(&box[i], s, r->w - 2);
-			wall_big_draw(y, x, s, box[i].value, box[i].at);
-			draw_label(y + 5 * s, x, bw, box[i].stale ? draw_attr(ROLE_WARN) : draw_attr(ROLE_NORMAL) | A_BOLD,
-				   box[i].label);
-			x += bw + 3;
-		}
+		wall_draw_row(box, first, end, s, y, r);
 		y += 5 * s + 2;
 	}
 	if (shown < n && y < y_end) {
@@ -591,8 +736,9 @@ static void wall_draw(struct view *v, const struct rect *r, int focused)
 		size_t used = 0;
 		line[0] = '\0';
 		for (int i = shown; i < n && used < sizeof line - 1; i++) {
-			int k = snprintf(line + used, sizeof line - used, " %s %s %s", box[i].label, box[i].value,
-					 draw_ascii() ? "|" : "│");
+			int k =
+			    snprintf(line + used, sizeof line - used, " %s %s%s%s %s", box[i].label, box[i].value,
+			             box[i].mark ? " " : "", box[i].mark ? box[i].mark : "", draw_ascii() ? "|" : "│");
 			if (k < 0)
 				break;
 			used += (size_t)k < sizeof line - used ? (size_t)k : sizeof line - used - 1;

@@ -16,13 +16,7 @@ write_config "[cache]
 store_red = yes
 export_ceiling = AMBER"
 run_soctop 140 40
-synced() {
-	fs=$(state_seq "$T/sim.state" fsoc)
-	[ -n "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ] || return 1
-	sleep 1.5
-	[ "$(state_seq "$T/sim.state" fsoc)" = "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ]
-}
-wait_for 60 synced || fail "soctop never caught up with the sim"
+wait_for 60 fsoc_synced || fail "soctop never caught up with the sim"
 # the index follows in the background
 wait_for 30 sh -c "[ \$(sqlite3 -cmd '.timeout 5000' $T/state/cache.db 'select rx from fts_state where tbl=\"alerts\"') -ge \$(sqlite3 -cmd '.timeout 5000' $T/state/cache.db 'select max(rx) from alerts') ]" ||
 	fail "the search index did not catch up"

@@ -10,13 +10,7 @@
 start_sim --seed 51 --rate 300 --max-events 1500 --heartbeat 1 --state "$T/sim.state"
 write_config
 run_soctop 120 40
-synced() {
-	fs=$(state_seq "$T/sim.state" fsoc)
-	[ -n "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ] || return 1
-	sleep 1.5
-	[ "$(state_seq "$T/sim.state" fsoc)" = "$fs" ] && [ "$(cursor_of fsoc seq)" = "$fs" ]
-}
-wait_for 60 synced || fail "soctop never caught up with the sim"
+wait_for 60 fsoc_synced || fail "soctop never caught up with the sim"
 quit_soctop
 stop_sim
 

@@ -180,6 +180,15 @@ state_seq() {
 		sort -n | tail -1
 }
 
+# fsoc_synced: soctop's fsoc cursor equals the newest fsoc seq in the sim's
+# --state file ($T/sim.state), and both still do 1.5 s later (the sim is done).
+fsoc_synced() {
+	_fs=$(state_seq "$T/sim.state" fsoc)
+	[ -n "$_fs" ] && [ "$(cursor_of fsoc seq)" = "$_fs" ] || return 1
+	sleep 1.5
+	[ "$(state_seq "$T/sim.state" fsoc)" = "$_fs" ] && [ "$(cursor_of fsoc seq)" = "$_fs" ]
+}
+
 # client_synced NAME FSOC_SEQ FCERT_SEQ: start_client NAME, wait until its
 # fsoc and fcert cursors are at those seqs, then quit it (status 0).
 client_synced() {
