@@ -2,6 +2,9 @@
 #   make demo      install prerequisites, build, run soctop against soctop-sim
 #   make test      install prerequisites, run every test (also under ASan+UBSan)
 #   make bench     print the benchmark figures
+#   make fuzz      run every libFuzzer harness for FUZZ_SECONDS (default 60) each
+#   make valgrind  soctop under valgrind against the sim: no leaks, no errors
+#   make soak      ten million events through soctop, resources sampled
 #   make SAN=1     sanitizer build in build/asan
 #   make install PREFIX=/usr/local
 
@@ -18,7 +21,7 @@ B        := build
 SANFLAGS :=
 endif
 
-PKGS     := ncursesw libwebsockets jansson sqlite3 inih
+PKGS     := ncursesw libwebsockets jansson sqlite3 inih openssl
 # Deferred (=) so that pkg-config runs only after scripts/deps.sh did its work.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -48,7 +51,19 @@ SIM_OBJS  := $(SIM_SRCS:%.c=$(B)/obj/%.o)
 TESTS     := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 BENCHES   := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 
-.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format pot
+# libFuzzer harnesses (clang): the library rebuilt with the fuzzer's
+# coverage, ASan and UBSan in build/fuzz.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -g -O1 -D_GNU_SOURCE -DSOCTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_SRCS    := $(wildcard fuzz/fuzz_*.c)
+FUZZERS      := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/keymap_presets.o
+
+.PHONY: all deps test check unit integration e2e asan-check demo bench install uninstall clean format pot \
+	fuzz fuzz-build fuzz-short valgrind soak
 .DEFAULT_GOAL := all
 
 # Translations: po/LANG.po -> $(B)/locale/LANG/LC_MESSAGES/soctop.mo, found
@@ -97,13 +112,53 @@ $(B)/bench/%: bench/%.c $(B)/libsoctop.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libsoctop.a $(PKG_LIBS) -lm
 
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/obj/gen/keymap_presets.o: build/fuzz/gen/keymap_presets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/gen/keymap_presets.c: $(KEYMAPS) scripts/embed-keymaps.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-keymaps.sh $@ $(KEYMAPS)
+
+build/fuzz/libsoctop.a: $(FUZZ_LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libsoctop.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libsoctop.a $(PKG_LIBS) -lm
+
+fuzz-build: $(FUZZERS)
+
+# Each harness for FUZZ_SECONDS from its seed corpus (fuzz/corpus/NAME);
+# what it learns stays in build/fuzz/corpus/NAME, crashes in build/fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# The short pass make test runs: 10 s each.
+fuzz-short: fuzz-build
+	@scripts/fuzz.sh 10 $(FUZZERS)
+
+valgrind: all
+	@SOCTOP_BUILD=build sh tests/valgrind/demo_run.sh
+
+soak: all
+	@SOCTOP_BUILD=build scripts/soak.sh
+
 deps:
 	@scripts/deps.sh
 
-# Every test: unit, integration, end-to-end; then unit and integration
-# again under ASan+UBSan. The prerequisites are installed first.
+# Every test: unit, integration, end-to-end; a short pass of every fuzzer
+# (10 s each); soctop under valgrind on a demo run; then unit and
+# integration and end-to-end again under ASan+UBSan. The prerequisites are
+# installed first.
 test: deps
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory valgrind
 	$(MAKE) --no-print-directory SAN=1 asan-check
 	@echo "all test suites passed"
 
@@ -118,7 +173,7 @@ integration: all
 e2e: all
 	@SOCTOP_BUILD=$(B) scripts/run-shell-tests.sh tests/e2e
 
-asan-check: unit integration
+asan-check: unit integration e2e
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -144,7 +199,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/soctop.mo
 
 format:
-	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(wildcard */*.h)
+	clang-format -i $(LIB_SRCS) tui/main.c $(SIM_SRCS) $(TEST_SRCS) $(FUZZ_SRCS) $(wildcard */*.h)
 
 clean:
 	rm -rf build

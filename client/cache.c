@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -175,6 +176,9 @@ struct cache {
 	char *path;
 	char err[CACHE_ERR_MAX];
 	int failed;  /* a write of the open batch failed: it was rolled back */
+	int damaged; /* SQLite said the file is corrupt or not a database */
+	char notice[CACHE_ERR_MAX + PATH_MAX]; /* set at open: a damaged cache was moved aside */
+	int64_t notice_ms;
 	int64_t rx;  /* next arrival number */
 	int64_t batch_started_ms; /* when the open write transaction began */
 	int batch_writes;         /* rows written in it */
@@ -222,6 +226,29 @@ __attribute__((format(printf, 2, 3))) static void cache_seterr(struct cache *c, 
 	for (char *p = c->err; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+}
+
+static void cache_mark_damaged(struct cache *c);
+
+/* The message for a failed SQLite call, in words that say what to do for
+ * the two conditions an operator can act on: a full disk and a damaged file. */
+static void cache_seterr_rc(struct cache *c, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		cache_seterr(c, "cache %s: %s: disk full: free space on the cache's filesystem; soctop retries "
+				"and resumes from its stored cursor", c->path, what);
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		cache_seterr(c, "cache %s: %s: the file is damaged (%s); restart soctop to move it aside and "
+				"rebuild it from the backends", c->path, what, sqlite3_errstr(rc));
+		cache_mark_damaged(c);
+		break;
+	default:
+		cache_seterr(c, "cache %s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+		break;
+	}
 }
 
 static int64_t cache_now_ms(void)
@@ -281,7 +308,7 @@ static int cache_step(struct cache *c, sqlite3_stmt *st, const char *what)
 	if (rc == SQLITE_ROW)
 		return rc;
 	if (rc != SQLITE_DONE) {
-		cache_seterr(c, "cache %s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+		cache_seterr_rc(c, rc, what);
 		sqlite3_reset(st);
 		return -1;
 	}
@@ -471,6 +498,13 @@ static int cache_prepare_path(struct cache *c)
 		return -1;
 	}
 	int fd = open(c->path, flags, 0600);
+	if (fd < 0 && errno == EEXIST && (flags & O_EXCL)) {
+		/* Created between the look and the open: check it as an existing file. */
+		flags &= ~(O_CREAT | O_EXCL);
+		if (lstat(c->path, &st) == 0 && cache_check_file(c, &st) < 0)
+			return -1;
+		fd = open(c->path, flags, 0600);
+	}
 	if (fd < 0) {
 		if (errno == ELOOP)
 			cache_seterr(c, "cache %s is a symlink: point the configuration at the real file", c->path);
@@ -554,8 +588,8 @@ static int cache_exec(struct cache *c, const char *sql, const char *what)
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		if ((rc & 0xff) == SQLITE_NOTADB)
-			cache_seterr(c, "cache %s: file is not a database (not a soctop cache, or damaged)", c->path);
+		if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_FULL)
+			cache_seterr_rc(c, rc, what);
 		else
 			cache_seterr(c, "cache %s: %s: %s", c->path, what, msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
@@ -1030,6 +1064,115 @@ static void cache_free(struct cache *c)
 	free(c);
 }
 
+/* ---- damage: detected, remembered, moved aside ---- */
+
+/* "<path>.damaged": left when SQLite reported damage while running, so the
+ * next start moves the file aside even if its first pages read fine. */
+static void cache_marker_path(const char *path, char *out, size_t n)
+{
+	snprintf(out, n, "%s.damaged", path);
+}
+
+static void cache_mark_damaged(struct cache *c)
+{
+	if (c->damaged)
+		return;
+	c->damaged = 1;
+	char m[PATH_MAX + 16];
+	cache_marker_path(c->path, m, sizeof m);
+	int fd = open(m, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+static uint32_t cache_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Cheap checks before SQLite opens the file (a full integrity check would
+ * cost seconds on a large cache at every start): the header's magic, and a
+ * file shorter than the page count its header vouches for (truncated).
+ * NULL when nothing is wrong that can be seen this way. */
+static const char *cache_header_problem(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL; /* missing (a new cache) or unreadable: SQLite says which */
+	unsigned char h[100];
+	struct stat st;
+	ssize_t n = fstat(fd, &st) == 0 ? read(fd, h, sizeof h) : -1;
+	close(fd);
+	if (n < 0 || st.st_size == 0)
+		return NULL;
+	if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return "its header is not a SQLite database header";
+	uint32_t psz = (uint32_t)h[16] << 8 | h[17];
+	if (psz == 1)
+		psz = 65536;
+	if (psz < 512 || (psz & (psz - 1)))
+		return "its header names an impossible page size";
+	if (st.st_size % psz)
+		return "its size is not a whole number of pages (truncated)";
+	/* The page count is valid only when its version-valid-for matches the change counter. */
+	uint32_t pages = cache_be32(h + 28);
+	if (pages && cache_be32(h + 24) == cache_be32(h + 92) && (uint64_t)st.st_size < (uint64_t)pages * psz)
+		return "it is shorter than its header says (truncated)";
+	return NULL;
+}
+
+static int cache_open_once(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+			   size_t errlen, int *damaged);
+
+/* Another process holds the writer's lock: the file is its to mend. */
+static int cache_writer_elsewhere(const char *path)
+{
+	char p[PATH_MAX + 16];
+	snprintf(p, sizeof p, "%s.lock", path);
+	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int busy = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK;
+	close(fd);
+	return busy;
+}
+
+/* Rename path (and its -wal, and drop its -shm) to path.corrupt-STAMP.
+ * 0, or -1 with err filled. */
+static int cache_move_aside(const char *path, char *aside, size_t asidelen, char *err, size_t errlen)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(aside, asidelen, "%s.corrupt-%s", path, stamp);
+	for (int i = 1; access(aside, F_OK) == 0 && i < 100; i++)
+		snprintf(aside, asidelen, "%s.corrupt-%s-%d", path, stamp, i);
+	if (rename(path, aside) != 0) {
+		snprintf(err, errlen, "cache %s is damaged and could not be moved aside to %s: %s", path, aside,
+			 strerror(errno));
+		return -1;
+	}
+	char from[PATH_MAX + 16], to[PATH_MAX + 80];
+	snprintf(from, sizeof from, "%s-wal", path);
+	snprintf(to, sizeof to, "%s-wal", aside);
+	if (rename(from, to) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cache %s: moving its WAL aside: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(from, sizeof from, "%s-shm", path);
+	(void)unlink(from); /* rebuilt from the WAL by whoever opens it */
+	snprintf(from, sizeof from, "%s.damaged", path);
+	(void)unlink(from);
+	return 0;
+}
+
+/* Open; a cache found damaged (by the header checks, by SQLite while
+ * opening, or marked damaged by an earlier run) is moved aside with a
+ * message and a fresh one is built in its place: the backends' snapshots
+ * fill it again. */
 int cache_open(const char *path, struct cache **out, char *err, size_t errlen)
 {
 	static const struct cache_opts defaults;
@@ -1043,6 +1186,48 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 		snprintf(err, errlen, "cache: no path");
 		return -1;
 	}
+	char marker[PATH_MAX + 16];
+	int damaged = 0;
+	if (opts->follow_if_locked && cache_writer_elsewhere(path))
+		return cache_open_once(path, opts, out, err, errlen, &damaged); /* a follower never moves it */
+	cache_marker_path(path, marker, sizeof marker);
+	const char *why = cache_header_problem(path);
+	if (!why && access(marker, F_OK) == 0)
+		why = "an earlier run found it damaged";
+	if (!why) {
+		if (cache_open_once(path, opts, out, err, errlen, &damaged) == 0 || !damaged)
+			return *out ? 0 : -1;
+		why = err; /* SQLite's words */
+	}
+	char whybuf[CACHE_ERR_MAX], aside[PATH_MAX + 64];
+	snprintf(whybuf, sizeof whybuf, "%s", why);
+	if (cache_move_aside(path, aside, sizeof aside, err, errlen) < 0)
+		return -1;
+	if (cache_open_once(path, opts, out, err, errlen, &damaged) < 0)
+		return -1;
+	struct cache *c = *out;
+	snprintf(c->notice, sizeof c->notice,
+		 "cache was damaged: moved aside to %s; a fresh cache is filled from the backends (%.300s)", aside,
+		 whybuf);
+	for (char *p = c->notice; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	c->notice_ms = cache_now_ms();
+	return 0;
+}
+
+const char *cache_notice(const struct cache *c, int64_t *when_ms)
+{
+	if (when_ms)
+		*when_ms = c->notice_ms;
+	return c->notice[0] ? c->notice : NULL;
+}
+
+static int cache_open_once(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
+			   size_t errlen, int *damaged)
+{
+	*out = NULL;
+	*damaged = 0;
 	struct cache *c = calloc(1, sizeof *c);
 	if (!c || !(c->path = strdup(path))) {
 		snprintf(err, errlen, "cache %s: out of memory", path);
@@ -1094,6 +1279,10 @@ int cache_open_with(const char *path, const struct cache_opts *opts, struct cach
 	return 0;
 fail:
 	snprintf(err, errlen, "%s", c->err);
+	/* Whatever step met it (a pragma, the schema, the first reads). */
+	if (c->db && ((sqlite3_errcode(c->db) & 0xff) == SQLITE_CORRUPT || (sqlite3_errcode(c->db) & 0xff) == SQLITE_NOTADB))
+		c->damaged = 1;
+	*damaged = c->damaged;
 	cache_free(c);
 	return -1;
 }

@@ -73,6 +73,14 @@ struct cache_opts {
 int cache_is_follower(const struct cache *c, int *writer_pid);
 int cache_open_with(const char *path, const struct cache_opts *opts, struct cache **out, char *err,
 		    size_t errlen);
+/* A file found damaged at open (not a SQLite header, truncated, SQLite
+ * reporting corruption, or marked by a run that met corruption: see
+ * "<path>.damaged") is renamed to <path>.corrupt-<UTC stamp> (with its
+ * WAL) and a fresh cache is created; cache_notice() then says so (NULL
+ * otherwise), with when in *when_ms. A disk-full or corrupt write while
+ * running fails the batch like any other error, with a message that says
+ * what to do (cache_errmsg). */
+const char *cache_notice(const struct cache *c, int64_t *when_ms);
 void cache_close(struct cache *c); /* flushes first */
 
 sqlite3 *cache_db(struct cache *c);

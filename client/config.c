@@ -59,7 +59,7 @@ enum {
 	G_UI_LANG,
 	G_NKEYS
 };
-enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_NKEYS };
+enum { B_URL, B_TOKEN_FILE, B_TOKEN_ENV, B_CA_FILE, B_STREAMS, B_ENABLED, B_INSECURE, B_NKEYS };
 
 static const struct {
 	const char *name;
@@ -717,7 +717,9 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 {
 	struct backend_conf *b = st->be;
 	int *kl = st->bmeta[b - st->cfg->backends].kline;
-	static const char *names[B_NKEYS] = { "url", "token_file", "token_env", "ca_file", "streams", "enabled" };
+	static const char *names[B_NKEYS] = { "url",     "token_file", "token_env",
+					       "ca_file", "streams",    "enabled",
+					       "tls_insecure_skip_verify" };
 	int id = -1;
 
 	if (strcmp(key, "token") == 0) {
@@ -731,7 +733,8 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 		if (strcmp(key, names[i]) == 0)
 			id = i;
 	if (id < 0) {
-		kerr(st, key, "unknown key (known here: url, token_file, token_env, ca_file, streams, enabled)");
+		kerr(st, key, "unknown key (known here: url, token_file, token_env, ca_file, streams, enabled, "
+			      "tls_insecure_skip_verify)");
 		return;
 	}
 	if (!first_time(st, key, &kl[id]))
@@ -779,6 +782,15 @@ static void key_backend(struct parse *st, const char *key, const char *v)
 			kerr(st, key, "must be yes or no");
 		else
 			b->enabled = e;
+		break;
+	}
+	case B_INSECURE: {
+		/* The only way to turn verification off; the name says what it costs. */
+		int e = parse_bool(v);
+		if (e < 0)
+			kerr(st, key, "must be yes or no");
+		else
+			b->tls_insecure = e;
 		break;
 	}
 	default:
@@ -888,6 +900,9 @@ static void check_backends(struct parse *st)
 		else if (b->ca_file[0] && strncmp(b->url, "wss://", 6) != 0)
 			perr(st, st->bmeta[i].kline[B_CA_FILE],
 			     "[backend %s] ca_file: only used with wss:// URLs, but url is ws:// (unencrypted)", b->name);
+		else if (b->tls_insecure && strncmp(b->url, "wss://", 6) != 0)
+			perr(st, st->bmeta[i].kline[B_INSECURE],
+			     "[backend %s] tls_insecure_skip_verify: only used with wss:// URLs, but url is ws://", b->name);
 	}
 }
 

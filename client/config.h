@@ -21,6 +21,7 @@ struct backend_conf {
 	char ca_file[PATH_MAX];         /* wss: CA bundle; empty = system CAs */
 	unsigned streams;               /* informational: bitmask of streams expected; 0 = any */
 	int enabled;
+	int tls_insecure;               /* tls_insecure_skip_verify = yes: no certificate checks (loudly logged) */
 };
 
 struct config {

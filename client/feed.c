@@ -291,6 +291,7 @@ int feed_handle(struct feed *f, const char *buf, size_t len, int64_t now_ms)
 	int verdict = FEED_CONTINUE;
 
 	f->st.msgs++;
+	f->st.bytes += len;
 	f->last_msg_ms = now_ms;
 	if (rc != PROTO_OK && m.type != PROTO_MSG_EVENT) {
 		f->st.invalid++;

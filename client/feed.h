@@ -22,6 +22,7 @@ enum feed_phase {
 
 struct feed_stats {
 	uint64_t msgs;       /* messages received */
+	uint64_t bytes;      /* their bytes (payload as received) */
 	uint64_t applied;    /* events that changed the cache */
 	uint64_t stale_rev;  /* upserts ignored: rev not newer */
 	uint64_t dup_seq;    /* events ignored: seq already applied */

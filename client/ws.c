@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,11 @@ struct backend {
 
 	char detail[256];
 	int64_t detail_ms;
+
+	/* The first certificate problem OpenSSL found on this connection, for
+	 * a message that says what to fix (lws reports only "SSL err 1"). */
+	int tls_err;
+	char tls_why[320];
 };
 
 struct fdwatch {
@@ -241,6 +249,10 @@ static void connect_backend(struct backend *b)
 	i.host = b->host;
 	i.origin = b->host;
 	i.ssl_connection = b->tls ? LCCSCF_USE_SSL : 0;
+	/* tls_insecure_skip_verify is applied in on_cert_verify(), where each
+	 * overruled failure is logged; no LCCSCF_ALLOW_* flag is set. */
+	b->tls_err = 0;
+	b->tls_why[0] = '\0';
 	i.protocol = PROTO_SUBPROTOCOL;
 	i.local_protocol_name = PROTO_SUBPROTOCOL;
 	i.pwsi = &b->wsi;
@@ -274,6 +286,97 @@ static void drain_outbox(struct backend *b)
 	}
 }
 
+/* The names a certificate is for: its DNS and IP subjectAltNames, else its
+ * common name. For telling the operator which host name would match. */
+static void cert_names(X509 *cert, char *out, size_t outlen)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	for (int i = 0; names && i < sk_GENERAL_NAME_num(names) && used + 2 < outlen; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+		char one[64] = "";
+		if (g->type == GEN_DNS) {
+			const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
+			int n = ASN1_STRING_length(g->d.dNSName);
+			snprintf(one, sizeof one, "%.*s", n < 60 ? n : 60, (const char *)d);
+		} else if (g->type == GEN_IPADD && ASN1_STRING_length(g->d.iPAddress) == 4) {
+			const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);
+			snprintf(one, sizeof one, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		} else if (g->type == GEN_IPADD) {
+			snprintf(one, sizeof one, "(an IPv6 address)");
+		}
+		if (one[0]) {
+			int w = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "", one);
+			used = w < 0 ? used : (size_t)w + used >= outlen ? outlen - 1 : used + (size_t)w;
+		}
+	}
+	GENERAL_NAMES_free(names);
+	if (!out[0]) {
+		char cn[128] = "";
+		X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+		snprintf(out, outlen, "%s", cn[0] ? cn : "no names");
+	}
+}
+
+/* OpenSSL's verdict on one certificate of the server's chain. The first
+ * failure is kept, in words an operator can act on. With
+ * tls_insecure_skip_verify every failure is overruled (and logged). */
+static void on_cert_verify(struct backend *b, X509_STORE_CTX *x, int preverify_ok)
+{
+	if (preverify_ok || !x)
+		return;
+	int err = X509_STORE_CTX_get_error(x);
+	if (err == X509_V_OK)
+		return;
+	if (b->conf->tls_insecure) {
+		log_warn("%s: INSECURE: accepting a certificate that fails verification (%s) because "
+			 "tls_insecure_skip_verify = yes",
+			 b->conf->name, X509_verify_cert_error_string(err));
+		X509_STORE_CTX_set_error(x, X509_V_OK);
+		return;
+	}
+	if (b->tls_err)
+		return;
+	b->tls_err = err;
+	X509 *cert = X509_STORE_CTX_get_current_cert(x);
+	char names[160] = "?", issuer[160] = "?";
+	if (cert) {
+		cert_names(cert, names, sizeof names);
+		X509_NAME_oneline(X509_get_issuer_name(cert), issuer, sizeof issuer);
+	}
+	const char *ca = b->conf->ca_file[0] ? b->conf->ca_file : "the system's CA store";
+	switch (err) {
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		snprintf(b->tls_why, sizeof b->tls_why,
+			 "TLS: certificate is for %s, not %s; use one of those names in url, or get a certificate for %s",
+			 names, b->host, b->host);
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_CERT_UNTRUSTED:
+		snprintf(b->tls_why, sizeof b->tls_why,
+			 "TLS: certificate issued by %s is not signed by a CA in ca_file (%.120s); set ca_file to the CA "
+			 "that issued it",
+			 issuer, ca);
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		snprintf(b->tls_why, sizeof b->tls_why,
+			 "TLS: certificate %s (%s); check this machine's clock, or have the backend's certificate renewed",
+			 err == X509_V_ERR_CERT_HAS_EXPIRED ? "has expired" : "is not valid yet", names);
+		break;
+	default:
+		snprintf(b->tls_why, sizeof b->tls_why, "TLS: certificate refused: %s (issued by %s, for %s)",
+			 X509_verify_cert_error_string(err), issuer, names);
+		break;
+	}
+}
+
 /* HTTP status of a refused upgrade, from lws or from its error text. */
 static int refused_status(struct lws *wsi, const char *text)
 {
@@ -288,6 +391,34 @@ static int refused_status(struct lws *wsi, const char *text)
 }
 
 static void deliver(struct backend *b, const char *msg, size_t len, int64_t now);
+
+/* What lws's terse error text means for the operator, or NULL to show it
+ * as it is. */
+static const char *connect_error_words(const struct backend *b, int status, const char *text)
+{
+	static char buf[256];
+	if (status == 400) {
+		snprintf(buf, sizeof buf, "HTTP 400: the backend refused the upgrade: is url's path a soctop.v1 "
+					  "backend (subprotocol %s)?", PROTO_SUBPROTOCOL);
+		return buf;
+	}
+	/* lws 4.1: "HS: PROTOCOL malformed" when the reply names a subprotocol we did not offer */
+	if (strcasestr(text, "protocol") && (strstr(text, "malformed") || strstr(text, "mismatch"))) {
+		snprintf(buf, sizeof buf, "wrong subprotocol: the server did not answer %s; url is not a soctop.v1 "
+					  "backend (or an incompatible version)", PROTO_SUBPROTOCOL);
+		return buf;
+	}
+	if (b->tls && strstr(text, "SSL")) {
+		snprintf(buf, sizeof buf, "TLS handshake failed (%s): does the backend serve wss:// on port %d?",
+			 text, b->port);
+		return buf;
+	}
+	if (status > 0 && status != 101) {
+		snprintf(buf, sizeof buf, "HTTP %d: the backend refused the websocket upgrade; check url", status);
+		return buf;
+	}
+	return NULL;
+}
 
 static void on_receive(struct backend *b, struct lws *wsi, const void *in, size_t len)
 {
@@ -393,6 +524,11 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 			return -1;
 		return 0;
 	}
+	case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+		/* user is OpenSSL's X509_STORE_CTX, len its preverify_ok. */
+		if (b)
+			on_cert_verify(b, user, (int)len);
+		return 0;
 	case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH:
 		/* lws accepts a reply without the header; the protocol does not. */
 		if (b && lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0) {
@@ -463,10 +599,17 @@ static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *
 			log_error("%s: auth refused (HTTP %d); not retrying until asked", b->conf->name, st);
 			return 0;
 		}
-		if (st == 400)
-			set_detail(b, "HTTP 400: the backend refused the upgrade (subprotocol %s?)", PROTO_SUBPROTOCOL);
-		log_warn("%s: connection error: %s", b->conf->name, text);
-		connection_gone(b, wsi, st == 400 ? NULL : text);
+		if (b->tls_err) {
+			set_detail(b, "%s", b->tls_why);
+			log_error("%s: %s", b->conf->name, b->tls_why);
+			connection_gone(b, wsi, NULL);
+			return 0;
+		}
+		const char *why = connect_error_words(b, st, text);
+		if (why)
+			set_detail(b, "%s", why);
+		log_warn("%s: connection error: %s%s%s", b->conf->name, text, why ? ": " : "", why ? why : "");
+		connection_gone(b, wsi, why ? NULL : text);
 		return 0;
 	}
 	case LWS_CALLBACK_CLIENT_CLOSED:
@@ -617,6 +760,10 @@ static int backend_setup(struct ws *ws, struct backend *b, const struct backend_
 		vi.client_ssl_ca_filepath = bc->ca_file;
 	vi.options = b->tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
 	b->vh = lws_create_vhost(ws->ctx, &vi);
+	if (b->vh && b->tls && bc->tls_insecure)
+		log_error("%s: INSECURE: tls_insecure_skip_verify = yes: the server's certificate is NOT checked; "
+			  "anyone on the path can read and forge this backend's traffic",
+			  bc->name);
 	if (!b->vh) {
 		snprintf(err, errlen, "backend %s: cannot set up its connection (CA file %s?)", bc->name,
 			 bc->ca_file[0] ? bc->ca_file : "(system)");
@@ -712,13 +859,14 @@ void ws_destroy(struct ws *ws)
 	for (int i = 0; i < ws->n; i++) {
 		const struct feed *f = &ws->b[i].feed;
 		log_info("stats %s: msgs=%llu applied=%llu stale_rev=%llu dup_seq=%llu invalid=%llu gaps=%llu "
-			 "snapshots=%llu resumes=%llu unknown=%llu errors=%llu results=%llu epoch=%s seq=%lld",
+			 "snapshots=%llu resumes=%llu unknown=%llu errors=%llu results=%llu epoch=%s seq=%lld bytes=%llu",
 			 f->backend, (unsigned long long)f->st.msgs, (unsigned long long)f->st.applied,
 			 (unsigned long long)f->st.stale_rev, (unsigned long long)f->st.dup_seq,
 			 (unsigned long long)f->st.invalid, (unsigned long long)f->st.gaps,
 			 (unsigned long long)f->st.snapshots, (unsigned long long)f->st.resumes,
 			 (unsigned long long)f->st.unknown, (unsigned long long)f->st.errors,
-			 (unsigned long long)f->st.results, f->have_cursor ? f->epoch : "-", (long long)f->seq);
+			 (unsigned long long)f->st.results, f->have_cursor ? f->epoch : "-", (long long)f->seq,
+			 (unsigned long long)f->st.bytes);
 	}
 	if (ws->ctx) {
 		for (int i = 0; i < ws->n; i++)

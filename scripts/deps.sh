@@ -5,7 +5,8 @@
 # command to run and fails.
 set -eu
 PKGS="build-essential pkg-config libncurses-dev libwebsockets-dev libjansson-dev
-libsqlite3-dev libinih-dev libcmocka-dev tmux locales gettext openssl sqlite3 procps"
+libsqlite3-dev libinih-dev libcmocka-dev libssl-dev tmux locales gettext openssl sqlite3 procps
+clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PKGS; do

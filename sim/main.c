@@ -42,6 +42,10 @@ static void usage(FILE *f)
 		"  --replay FILE.jsonl  feed events from FILE instead of the scenario\n"
 		"  --raw FILE           test hook: send FILE's lines verbatim after a /fsoc subscribe\n"
 		"  --log-level N        libwebsockets log level bits (default 3: errors, warnings)\n"
+		"  --tls-cert FILE      listen with TLS (wss://): the server certificate chain (PEM)\n"
+		"  --tls-key FILE       its private key (PEM); give both or neither\n"
+		"  --reply-subprotocol NAME  test hook: accept upgrades but name NAME as the subprotocol\n"
+		"  --drop-connections   test hook: close every connection right after the upgrade\n"
 		"  --help               this text\n");
 }
 
@@ -218,7 +222,8 @@ static void on_signal(int sig)
 enum {
 	OPT_PORT = 1000, OPT_BIND, OPT_PORT_FILE, OPT_TOKEN, OPT_TOKEN_FILE, OPT_TOKEN_FSOC,
 	OPT_SEED, OPT_RATE, OPT_MAX_EVENTS, OPT_HEARTBEAT, OPT_HISTORY, OPT_WINDOW, OPT_STATE,
-	OPT_REPLAY, OPT_RAW, OPT_LOG_LEVEL, OPT_HELP
+	OPT_REPLAY, OPT_RAW, OPT_LOG_LEVEL, OPT_TLS_CERT, OPT_TLS_KEY, OPT_REPLY_SUBPROTO,
+	OPT_DROP_CONNS, OPT_HELP
 };
 
 static int parse_args(struct sim *s, int argc, char **argv)
@@ -240,6 +245,10 @@ static int parse_args(struct sim *s, int argc, char **argv)
 		{"replay", required_argument, NULL, OPT_REPLAY},
 		{"raw", required_argument, NULL, OPT_RAW},
 		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"reply-subprotocol", required_argument, NULL, OPT_REPLY_SUBPROTO},
+		{"drop-connections", no_argument, NULL, OPT_DROP_CONNS},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -316,6 +325,14 @@ static int parse_args(struct sim *s, int argc, char **argv)
 				goto bad_value;
 			o->log_level = (int)v;
 			break;
+		case OPT_TLS_CERT: o->tls_cert = optarg; break;
+		case OPT_TLS_KEY: o->tls_key = optarg; break;
+		case OPT_REPLY_SUBPROTO:
+			if (!*optarg || strlen(optarg) > 64 || strchr(optarg, ','))
+				goto bad_value;
+			o->reply_subprotocol = optarg;
+			break;
+		case OPT_DROP_CONNS: o->drop_connections = 1; break;
 		case OPT_HELP: usage(stdout); exit(0);
 		default:
 			fprintf(stderr, "soctop-sim: unknown option or missing value: %s\n",
@@ -332,6 +349,10 @@ bad_value:
 	if (optind < argc) {
 		fprintf(stderr, "soctop-sim: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return -1;
+	}
+	if (!o->tls_cert != !o->tls_key) {
+		fprintf(stderr, "soctop-sim: give --tls-cert and --tls-key together\n");
 		return -1;
 	}
 	if (token_file) {

@@ -513,15 +513,38 @@ static void send_hello(struct conn *c)
 	sbuf_free(&sb);
 }
 
+/* The vhost's own copy of the soctop.v1 entry (lws copies the table). Only
+ * --reply-subprotocol writes to it. */
+static struct lws_protocols *vhost_protocol(struct sim *s)
+{
+	static struct lws_protocols dummy;
+	const struct lws_protocols *p = lws_vhost_name_to_protocol(s->vhost, SUBPROTOCOL);
+	if (!p && s->o.reply_subprotocol)
+		p = lws_vhost_name_to_protocol(s->vhost, s->o.reply_subprotocol);
+	return p ? (struct lws_protocols *)(uintptr_t)p : &dummy;
+}
+
 static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct conn *c = user;
 	struct sim *s = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* --reply-subprotocol: lws matched soctop.v1 and writes the
+		 * handshake reply next, naming protocols[1]; the name goes back
+		 * once that reply is out (ESTABLISHED, or CLOSED if it fails). */
+		if (s->o.reply_subprotocol)
+			vhost_protocol(s)->name = s->o.reply_subprotocol;
+		return 0;
 	case LWS_CALLBACK_ESTABLISHED: {
 		struct backend *b = NULL;
 		const char *op = NULL;
+		vhost_protocol(s)->name = SUBPROTOCOL;
+		if (s->o.drop_connections) {
+			lwsl_notice("--drop-connections: closing an upgraded connection\n");
+			return -1;
+		}
 		memset(c, 0, sizeof *c);
 		/* Checked at CONFIRM_UPGRADE already; this only recovers the answer. */
 		if (classify(s, wsi, &b, &op))
@@ -545,6 +568,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 		return 0;
 	}
 	case LWS_CALLBACK_CLOSED:
+		vhost_protocol(s)->name = SUBPROTOCOL;
 		if (!c || !c->wsi)
 			return 0;
 		if (c->prev)
@@ -604,7 +628,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
 	return 0;
 }
 
-static struct lws_protocols protocols[] = {
+static struct lws_protocols protocols[3] = {
 	{.name = "http", .callback = cb_http, .per_session_data_size = 0, .rx_buffer_size = 0},
 	{.name = SUBPROTOCOL,
 	 .callback = cb_ws,
@@ -618,6 +642,8 @@ int server_start(struct sim *s)
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	if (s->o.tls_cert)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (!strchr(s->o.bind, ':'))
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.user = s;
@@ -631,7 +657,16 @@ int server_start(struct sim *s)
 	info.iface = s->o.bind;
 	info.protocols = protocols;
 	info.vhost_name = "soctop-sim";
+	if (s->o.tls_cert) {
+		info.ssl_cert_filepath = s->o.tls_cert;
+		info.ssl_private_key_filepath = s->o.tls_key;
+	}
 	s->vhost = lws_create_vhost(s->ctx, &info);
+	if (!s->vhost && s->o.tls_cert) {
+		fprintf(stderr, "soctop-sim: cannot listen with TLS on %s:%d (--tls-cert %s, --tls-key %s readable and matching?)\n",
+			s->o.bind, s->o.port, s->o.tls_cert, s->o.tls_key);
+		return -1;
+	}
 	if (!s->vhost) {
 		fprintf(stderr, "soctop-sim: cannot listen on %s:%d (in use, or not a local address?)\n",
 			s->o.bind, s->o.port);

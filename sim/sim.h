@@ -26,6 +26,9 @@ struct sim_opts {
 	const char *replay_path;
 	const char *raw_path;
 	int log_level;
+	const char *tls_cert, *tls_key; /* both set: listen with TLS (wss://) */
+	const char *reply_subprotocol;  /* test hook: answer upgrades with this subprotocol */
+	int drop_connections;           /* test hook: close every connection once upgraded */
 };
 
 /* One line of --raw. */

@@ -170,6 +170,8 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	if (cache_notice(cache, NULL))
+		log_error("%s", cache_notice(cache, NULL)); /* and on the message line */
 	int writer_pid = 0;
 	int follower = cache_is_follower(cache, &writer_pid);
 	if (purge) {

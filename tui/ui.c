@@ -312,6 +312,15 @@ static void draw_messages(struct ui *ui, int y, int w)
 			}
 		}
 	}
+	/* A damaged cache moved aside at start: said for ten minutes unless
+	 * something newer needs the line. */
+	int64_t nms = 0;
+	const char *notice = cache_notice(ui->cache, &nms);
+	if (notice && now - nms < 600000 && nms > worst_ms) {
+		worst_ms = nms;
+		name = "cache";
+		snprintf(buf, sizeof buf, "%s", notice);
+	}
 	draw_fill(y, 0, w, draw_attr(ROLE_NORMAL));
 	char counters[96];
 	snprintf(counters, sizeof counters, _("invalid %llu  gaps %llu "), (unsigned long long)invalid,

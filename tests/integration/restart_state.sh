@@ -67,9 +67,10 @@ for b in fsoc fcert; do
 	[ "$(stat_of $b gaps)" = 0 ] || fail "$b gaps=$(stat_of $b gaps), want 0"
 	[ "$(stat_of $b invalid)" = 0 ] || fail "$b invalid=$(stat_of $b invalid), want 0"
 	[ "$(stat_of $b stale_rev)" = 0 ] || fail "$b stale_rev=$(stat_of $b stale_rev), want 0"
+	[ "$(stat_of $b dup_seq)" = 0 ] || fail "$b dup_seq=$(stat_of $b dup_seq), want 0 (an event delivered twice)"
 done
 [ "$(stat_of fsoc seq)" = "$FS" ] || fail "stats fsoc seq=$(stat_of fsoc seq), want $FS"
 [ "$(stat_of fcert seq)" = "$FC" ] || fail "stats fcert seq=$(stat_of fcert seq), want $FC"
-pass "stats: snapshots=1 resumes>=1 gaps=0"
+pass "stats: snapshots=1 resumes>=1 gaps=0 dup_seq=0 stale_rev=0"
 sanitizer_clean "$T/soctop.log" "$T/fresh/soctop.log" "$T/sim.log" || fail "sanitizer report"
 exit 0

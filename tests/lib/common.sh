@@ -45,7 +45,7 @@ start_sim() {
 	"$B/soctop-sim" --port "${PORT:-0}" --port-file "$T/port" --token-file "$T/token" "$@" \
 		>>"$T/sim.out" 2>>"$T/sim.log" &
 	SIM_PID=$!
-	wait_for 10 test -s "$T/port" || fail "soctop-sim did not start"
+	wait_for "${SIM_START_S:-10}" test -s "$T/port" || fail "soctop-sim did not start"
 	PORT=$(cat "$T/port")
 }
 stop_sim() {
@@ -203,4 +203,25 @@ client_synced() {
 wait_soctop_pid() {
 	wait_for 10 soctop_pid "${1:-t}" || { pane_all "${1:-t}" >&2; fail "no soctop process in tmux session ${1:-t}"; }
 	soctop_pid "${1:-t}"
+}
+
+# make_test_pki DIR: a throw-away CA (ca.pem) and, from it, good.pem/key
+# (for localhost and 127.0.0.1) and wrongname.pem/key (for wrong.example
+# only); plus a second CA (otherca.pem) and foreign.pem/key, for localhost
+# but signed by that other CA. Made with openssl at run time, valid 2 days.
+make_test_pki() {
+	_d=$1
+	mkdir -p "$_d" || return 1
+	_ca() { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$_d/$1.key" -out "$_d/$1.pem" -days 2 \
+		-subj "/CN=$2" >/dev/null 2>&1; }
+	_leaf() { # NAME CA CN SAN
+		openssl req -newkey rsa:2048 -nodes -keyout "$_d/$1.key" -out "$_d/$1.csr" -subj "/CN=$3" >/dev/null 2>&1 &&
+		printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$4" > "$_d/$1.ext" &&
+		openssl x509 -req -in "$_d/$1.csr" -CA "$_d/$2.pem" -CAkey "$_d/$2.key" -CAcreateserial \
+			-out "$_d/$1.pem" -days 2 -extfile "$_d/$1.ext" >/dev/null 2>&1
+	}
+	_ca ca "soctop test CA" && _ca otherca "some other CA" &&
+		_leaf good ca localhost "DNS:localhost,IP:127.0.0.1" &&
+		_leaf foreign otherca localhost "DNS:localhost,IP:127.0.0.1" &&
+		_leaf wrongname ca wrong.example "DNS:wrong.example"
 }

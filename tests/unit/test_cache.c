@@ -373,19 +373,87 @@ static void test_open_refuses_newer_schema(void **state)
 	assert_contains(f->err, "99");
 }
 
-static void test_open_refuses_non_database(void **state)
+/* The aside copy of a damaged cache: "<path>.corrupt-<stamp>" in its
+ * directory, or "" when there is none. */
+static void find_aside(const struct fixture *f, char *out, size_t n)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "ls %s | grep '^cache\\.db\\.corrupt-[0-9]\\{8\\}T[0-9]\\{6\\}Z$'", f->dir);
+	FILE *p = popen(cmd, "r");
+	out[0] = '\0';
+	if (p) {
+		if (fgets(out, (int)n, p))
+			out[strcspn(out, "\n")] = '\0';
+		pclose(p);
+	}
+}
+
+/* A file that is not a database is moved aside, not refused: a fresh cache
+ * takes its place and cache_notice() says where the old one went. */
+static void test_open_moves_non_database_aside(void **state)
 {
 	struct fixture *f = *state;
-	char junk[2048];
+	char junk[2048], aside[128], want[256];
 	memset(junk, 'x', sizeof junk - 1);
 	junk[sizeof junk - 1] = '\0';
 	write_file(f->path, 0600, junk);
-	assert_int_equal(cache_open(f->path, &f->c, f->err, sizeof f->err), -1);
-	assert_null(f->c);
-	assert_contains(f->err, "not a database");
-	assert_contains(f->err, f->path);
+	assert_int_equal(cache_open(f->path, &f->c, f->err, sizeof f->err), 0);
+	assert_non_null(f->c);
+	int64_t when = 0;
+	const char *notice = cache_notice(f->c, &when);
+	assert_non_null(notice);
+	assert_true(when > 0);
+	assert_contains(notice, "cache was damaged: moved aside to ");
+	assert_contains(notice, "(its header is not a SQLite database header)");
+	find_aside(f, aside, sizeof aside);
+	assert_true(aside[0] != '\0');
+	snprintf(want, sizeof want, "moved aside to %s/%s", f->dir, aside);
+	assert_contains(notice, want);
+	/* the aside file is the damaged one, the new one works */
+	snprintf(want, sizeof want, "%s/%s", f->dir, aside);
+	struct stat sb;
+	assert_int_equal(stat(want, &sb), 0);
+	assert_int_equal(sb.st_size, (off_t)sizeof junk - 1);
+	struct cache_cursor cur;
+	assert_int_equal(cache_cursor_set(f->c, "fsoc", "e1", 5), 0);
+	assert_int_equal(cache_flush(f->c), 0);
+	assert_int_equal(cache_cursor_get(f->c, "fsoc", &cur), 0);
+	assert_int_equal(cur.seq, 5);
 }
 
+/* A cache cut short (shorter than its header's page count) is moved aside;
+ * a healthy one opened again has no notice. */
+static void test_open_moves_truncated_aside(void **state)
+{
+	struct fixture *f = *state;
+	char aside[128];
+	struct cache *c = open_ok(f);
+	struct ent a;
+	for (int i = 0; i < 200; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "AL-%03d", i);
+		ent_alert(&a, id, 1, "an alert to fill some pages of the cache file with");
+		assert_int_equal(cache_upsert(c, "fsoc", "e1", &a.e), 1);
+		ent_free(&a);
+	}
+	assert_int_equal(cache_flush(c), 0);
+	cache_close(c);
+	f->c = NULL;
+	assert_int_equal(cache_open(f->path, &f->c, f->err, sizeof f->err), 0);
+	assert_null(cache_notice(f->c, NULL));
+	cache_close(f->c);
+	f->c = NULL;
+	struct stat sb;
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_true(sb.st_size >= 3 * 32768);
+	assert_int_equal(truncate(f->path, sb.st_size - 32768), 0);
+	assert_int_equal(cache_open(f->path, &f->c, f->err, sizeof f->err), 0);
+	assert_non_null(cache_notice(f->c, NULL));
+	assert_contains(cache_notice(f->c, NULL), "shorter than its header says (truncated)");
+	find_aside(f, aside, sizeof aside);
+	assert_true(aside[0] != '\0');
+	assert_int_equal(cache_count(f->c, PROTO_ALERTS), 0);
+}
 
 /* A version 1 cache (no due column) is migrated to version 2 at open, the
  * deadline read back out of each ticket's stored JSON. */
@@ -1175,7 +1243,8 @@ int main(void)
 		T(test_open_missing_grandparent),
 		T(test_open_sets_schema),
 		T(test_open_refuses_newer_schema),
-		T(test_open_refuses_non_database),
+		T(test_open_moves_non_database_aside),
+		T(test_open_moves_truncated_aside),
 		T(test_migrate_v1_to_v2_backfills_due),
 		T(test_reopen_keeps_data),
 		T(test_upsert_rev_rule),

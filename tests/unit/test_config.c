@@ -168,6 +168,7 @@ static void test_full_file(void **state)
 	                  "url = wss://soc.example.cn:8443/v1\n"
 	                  "token_file = ~/.config/soctop/fsoc.token\n"
 	                  "ca_file = /etc/ssl/isac.pem\n"
+	                  "tls_insecure_skip_verify = yes\n"
 	                  "streams = alerts, tickets,drills\n"
 	                  "enabled = no\n"
 	                  "[backend cert-2.b_x]\n"
@@ -195,8 +196,10 @@ static void test_full_file(void **state)
 	assert_string_equal(b->ca_file, "/etc/ssl/isac.pem");
 	assert_int_equal(b->streams, (1u << PROTO_ALERTS) | (1u << PROTO_TICKETS) | (1u << PROTO_DRILLS));
 	assert_int_equal(b->enabled, 0);
+	assert_int_equal(b->tls_insecure, 1);
 
 	b = &c->backends[1];
+	assert_int_equal(b->tls_insecure, 0); /* verification is on unless switched off by name */
 	assert_string_equal(b->name, "cert-2.b_x");
 	assert_string_equal(b->url, "ws://[::1]:8765/fcert");
 	assert_string_equal(b->token_file, "");
@@ -298,6 +301,12 @@ static void test_err_required(void **state)
 	             "[backend a] token_file: token_env is already set on line 2");
 	expect_error(fx, "[backend a]\nurl = ws://h\ntoken_env = T\nca_file = /ca.pem\n", 4,
 	             "[backend a] ca_file: only used with wss://");
+	expect_error(fx, "[backend a]\nurl = ws://h\ntoken_env = T\ntls_insecure_skip_verify = yes\n", 4,
+	             "[backend a] tls_insecure_skip_verify: only used with wss://");
+	expect_error(fx, "[backend a]\nurl = wss://h\ntoken_env = T\ntls_insecure_skip_verify = maybe\n", 4,
+	             "[backend a] tls_insecure_skip_verify: must be yes or no");
+	/* no shorter or friendlier spelling turns verification off */
+	expect_error(fx, "[backend a]\nurl = wss://h\ntoken_env = T\nverify = no\n", 4, "[backend a] verify: unknown key");
 }
 
 static void test_keymap_keys(void **state)
