@@ -33,11 +33,17 @@ details_has() {
 expect_details() {
 	wait_for 5 details_has "$1" || { screen >&2; fail "Details: no line matching '$1' ($2)"; }
 }
-# send_action KEY: start an action and return its target id (prompt_target)
+# start_action KEY: press KEY and wait for its action prompt (prompt_target reads the target).
+# The message line may still show the previous action's outcome ("op ID:
+# done"), which looks like a prompt: wait for a line other than that one.
+prompt_shown() {
+	_l=$(msg_line)
+	[ "$_l" != "$_before" ] && printf '%s\n' "$_l" | grep -q -E ' [a-z]+\.[a-z_]+ [^ ]+'
+}
 start_action() {
+	_before=$(msg_line)
 	keys "$1"
-	wait_for 5 sh -c "tmux -S $TMUX_SOCK capture-pane -p -t t | tail -2 | head -1 | grep -q -E ' [a-z]+\.[a-z_]+ [^ ]+'" ||
-		{ screen >&2; fail "key $1 started no action prompt"; }
+	wait_for 5 prompt_shown || { screen >&2; fail "key $1 started no action prompt"; }
 }
 
 ALERT_NEW='^[^ ]+( [0-9:]+)? +(CRIT|HIGH|MED|LOW|INFO) +[A-Z+]+ +new '
