@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "client/cache.h"
+#include "tests/unit/rmtree.h"
 
 #ifdef TEST_CACHE_STUB_PROTO
 /* Until client/proto.c links: enough of the decoder for the snapshot path. */
@@ -63,20 +64,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	cache_close(f->c);
-	chmod(f->dir, 0700);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(f->dir);
 	free(f);
 	return 0;
 }

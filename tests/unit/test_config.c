@@ -21,6 +21,7 @@
 #include "client/config.h"
 #include "tui/draw.h"
 #include "client/proto.h"
+#include "tests/unit/rmtree.h"
 
 static const char *saved_names[] = { "HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "SOCTOP_TOKEN", "SOCTOP_TEST_TOK" };
 #define NSAVED (sizeof saved_names / sizeof *saved_names)
@@ -31,14 +32,6 @@ struct fx {
 	struct config cfg;
 	char err[1024];
 };
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -70,7 +63,7 @@ static int teardown(void **state)
 			unsetenv(saved_names[i]);
 		free(fx->saved[i]);
 	}
-	int rc = nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	int rc = rmtree(fx->dir);
 	free(fx);
 	return rc == 0 ? 0 : -1;
 }

@@ -17,6 +17,7 @@
 #include "client/cache.h"
 #include "client/export.h"
 #include "client/search.h"
+#include "tests/unit/rmtree.h"
 
 #define DAY_MS 86400000LL
 #define T0 1764057600000LL /* 2025-11-25T08:00:00Z */
@@ -48,19 +49,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	cache_close(f->c);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(f->dir);
 	free(f);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "client/cache.h"
 #include "tui/draw.h"
 #include "views/view.h"
+#include "tests/unit/rmtree.h"
 
 struct fixture {
 	char dir[64], path[128];
@@ -88,19 +89,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	cache_close(f->c);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(f->dir);
 	free(f);
 	return 0;
 }
