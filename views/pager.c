@@ -63,7 +63,9 @@ int pager_init(struct pager *p, sqlite3 *db, const char *table, const char *cols
 	snprintf(p->cols, sizeof p->cols, "%s", cols);
 	if (prepare_all(db, table, cols, NULL, 0, st) < 0)
 		return -1;
-	snprintf(sql, sizeof sql, "SELECT max(rx) FROM %s", table);
+	/* the table is a view over both cache tiers: max(rx) through it would
+	 * scan every row, the stamp reads each tier's rx index (client/cache.h) */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
 	if (view_prepare(db, sql, &p->q_rx)) {
 		for (int i = 0; i < 5; i++)
 			sqlite3_finalize(st[i]);
