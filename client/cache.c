@@ -774,10 +774,15 @@ static int cache_views(struct cache *c, int create)
 				 " FROM red.%s;"
 				 "CREATE TEMP VIEW %s_stamp AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
 				 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx, "
-				 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;",
-				 t, t, t, t, t, t, t, t);
+				 "(SELECT count(*) FROM main.%s) + (SELECT count(*) FROM red.%s) AS n;"
+				 /* rx alone: t_stamp computes its count even when only rx is read */
+				 "CREATE TEMP VIEW %s_rx AS SELECT max(coalesce((SELECT max(rx) FROM main.%s), 0), "
+				 "coalesce((SELECT max(rx) FROM red.%s), 0)) AS rx;",
+				 t, t, t, t, t, t, t, t, t, t, t);
 		else
-			snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS temp.%s; DROP VIEW IF EXISTS temp.%s_stamp;", t, t);
+			snprintf(sql, sizeof sql,
+				 "DROP VIEW IF EXISTS temp.%s; DROP VIEW IF EXISTS temp.%s_stamp; DROP VIEW IF EXISTS temp.%s_rx;",
+				 t, t, t);
 		if (cache_exec(c, sql, create ? "creating the views over the memory tier" : "dropping the views") < 0)
 			return -1;
 	}

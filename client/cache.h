@@ -22,8 +22,9 @@
  * TLP:RED rows live in an in-memory database attached as "red" with the same
  * tables (unless [cache] store_red allows them on disk). Readers use the
  * unqualified names, which are TEMP views over both tiers; for each table
- * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count
- * cheaply (aggregates over the union views would scan).
+ * t a TEMP view t_stamp(rx, n) gives its newest arrival and row count, and
+ * t_rx(rx) the arrival alone, cheaply (aggregates over the union views would
+ * scan every row; t_stamp counts even when only rx is read).
  *   alerts_fts, advisories_fts, tickets_fts (v3): FTS5 (title, body), rowid =
  *     the entity row's rowid (client/search.h): deletes leave by trigger,
  *     new and changed rows are indexed by cache_index_step; fts_state(tbl,

@@ -1756,7 +1756,7 @@ int ui_open(struct ui **out, struct ws *ws, struct cache *cache, const struct ui
 		/* alerts is a view over the file and the TLP:RED memory tier
 		 * (client/cache.h): no rowid; rx numbers every write, and its
 		 * stamp is the newest one. Those cached already do not ring. */
-		if (sqlite3_prepare_v2(ui->env.db, "SELECT rx FROM alerts_stamp", -1, &st, NULL) == SQLITE_OK &&
+		if (sqlite3_prepare_v2(ui->env.db, "SELECT rx FROM alerts_rx", -1, &st, NULL) == SQLITE_OK &&
 		    sqlite3_step(st) == SQLITE_ROW)
 			ui->crit_seen = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);

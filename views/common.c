@@ -82,8 +82,8 @@ int view_stamp_init(struct view_stamp *s, sqlite3 *db, const char *table)
 {
 	char sql[160];
 	*s = (struct view_stamp){0};
-	/* table_stamp: see client/cache.h */
-	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
+	/* table_rx and table_stamp: see client/cache.h */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_rx", table);
 	if (view_prepare(db, sql, &s->q_rx))
 		return -1;
 	snprintf(sql, sizeof sql, "SELECT n FROM %s_stamp", table);

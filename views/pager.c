@@ -64,8 +64,8 @@ int pager_init(struct pager *p, sqlite3 *db, const char *table, const char *cols
 	if (prepare_all(db, table, cols, NULL, 0, st) < 0)
 		return -1;
 	/* the table is a view over both cache tiers: max(rx) through it would
-	 * scan every row, the stamp reads each tier's rx index (client/cache.h) */
-	snprintf(sql, sizeof sql, "SELECT rx FROM %s_stamp", table);
+	 * scan every row; t_rx reads each tier's rx index (client/cache.c) */
+	snprintf(sql, sizeof sql, "SELECT rx FROM %s_rx", table);
 	if (view_prepare(db, sql, &p->q_rx)) {
 		for (int i = 0; i < 5; i++)
 			sqlite3_finalize(st[i]);
